@@ -1,0 +1,37 @@
+package org.reprodiff.study;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.reprodiff.study.StudySpec.SamplerSpec;
+
+/**
+ * The stages one cell runs: the seam between the study runner and training, sampling and scoring.
+ * The runner guarantees: a stage is called only when its output is missing; a cell is worked on by one
+ * process at a time (cell.lock); outputs are published atomically by the runner (sample dirs are renamed
+ * into place after {@link #sample} returns). Implementations must be deterministic given the CellSpec.
+ */
+public interface CellWork {
+    /**
+     * Trains the cell's model into runDir, RESUMING from runDir's last checkpoint when there is one, and
+     * returns when the run is complete (returns at once when it already was). Never called for references.
+     * The training set is the cell's subset: {@link Subsets#of}.
+     */
+    void train(CellSpec cell, Path runDir, ProgressSink progress);
+
+    /**
+     * Samples the cell from the given seeds with one sampler into samplesDir (exists, empty): at least
+     * samples.npy, float32 (S, C, H, W) in [-1, 1], row s drawn from seeds[s]. runDir is null for references.
+     */
+    void sample(CellSpec cell, Path runDir, SamplerSpec sampler, long[] seeds, Path samplesDir, ProgressSink progress);
+
+    /**
+     * Scores of one sample set against the cell's own training subset: at least "gl" (generalization,
+     * similarity back end and threshold of the cell), optionally "mem" (Gu et al. ratio) and others.
+     */
+    Map<String, Double> score(CellSpec cell, Path samplesDir, ProgressSink progress);
+
+    /** RP(a, b) (fraction of seeds with similarity &gt; threshold) and the mean similarity, same seeds. */
+    PairScore pair(CellSpec a, Path samplesA, CellSpec b, Path samplesB, StudySpec.SimilaritySpec similarity);
+
+    record PairScore(double rp, double meanSimilarity) {}
+}

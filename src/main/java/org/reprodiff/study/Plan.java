@@ -1,0 +1,64 @@
+package org.reprodiff.study;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.reprodiff.study.StudySpec.ModelSpec;
+import org.reprodiff.study.StudySpec.SamplerSpec;
+import org.reprodiff.util.Json;
+
+/**
+ * The cells and pairs of a study, in a fixed order: sizes ascending; per size the parts (0, 1 for halves),
+ * per part the models in spec order, then the references (on part 0 only). Pairs: every two cells of the
+ * same size, per sampler.
+ */
+public record Plan(StudySpec spec, List<CellSpec> cells, List<PairSpec> pairs) {
+
+    /** Two cells compared on one sampler's samples; file is relative to the study folder. */
+    public record PairSpec(CellSpec a, CellSpec b, SamplerSpec sampler, String file) {}
+
+    public static Plan of(StudySpec spec) {
+        List<CellSpec> cells = new ArrayList<>();
+        List<PairSpec> pairs = new ArrayList<>();
+        int[] parts = spec.halves() ? new int[] {0, 1} : new int[] {-1};
+        for (int n : spec.sizes()) {
+            List<CellSpec> atN = new ArrayList<>();
+            for (int part : parts) {
+                for (ModelSpec m : spec.models()) {
+                    atN.add(new CellSpec("model", m.name(), m.arch(), m.precond(), m.kimgFor(n), m.batch(), m.lr(),
+                            m.seed(), m.options(), spec.data(), n, spec.subsetSeed(), part, spec.seeds(),
+                            spec.samplers(), spec.similarity()));
+                }
+            }
+            for (String ref : spec.references()) {
+                atN.add(new CellSpec("reference", ref, ref, "none", 0, 0, 0, 0, Json.object(), spec.data(), n,
+                        spec.subsetSeed(), spec.halves() ? 0 : -1, spec.seeds(), spec.samplers(), spec.similarity()));
+            }
+            cells.addAll(atN);
+            for (SamplerSpec s : spec.samplers()) {
+                for (int i = 0; i < atN.size(); i++) {
+                    for (int j = i + 1; j < atN.size(); j++) {
+                        CellSpec a = atN.get(i);
+                        CellSpec b = atN.get(j);
+                        String file = "pairs/" + CellSpec.safe(a.label()) + "__" + CellSpec.safe(b.label()) + "-n" + n
+                                + (spec.samplers().size() > 1 ? "-" + s.label() : "") + ".json";
+                        pairs.add(new PairSpec(a, b, s, file));
+                    }
+                }
+            }
+        }
+        return new Plan(spec, List.copyOf(cells), List.copyOf(pairs));
+    }
+
+    public static Path cellDir(Path out, CellSpec c) {
+        return out.resolve("cells").resolve(c.folder());
+    }
+
+    public static Path resultFile(Path out, CellSpec c) {
+        return cellDir(out, c).resolve("result.json");
+    }
+
+    public static Path samplesDir(Path out, CellSpec c, SamplerSpec s) {
+        return cellDir(out, c).resolve("samples").resolve(s.label());
+    }
+}

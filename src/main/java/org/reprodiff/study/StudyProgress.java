@@ -1,0 +1,63 @@
+package org.reprodiff.study;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import org.reprodiff.util.Progress;
+
+/**
+ * One status line: cells done/left of this process's share, the current cell and stage with its progress,
+ * and the ETA. ETA = elapsed · remaining cost / done cost, where a cell's cost is its kimg (a reference
+ * counts 1% of the largest) and the current cell counts by its fraction done.
+ */
+final class StudyProgress {
+    private final String study;
+    private final int total;
+    private final double totalCost;
+    private final PrintStream out;
+    private final boolean tty = System.console() != null;
+    private final long start = System.nanoTime();
+    private int done;
+    private double doneCost;
+    private long lastPrint;
+    private volatile boolean quiet;
+
+    StudyProgress(String study, int total, double totalCost, PrintStream out) {
+        this.study = study;
+        this.total = total;
+        this.totalCost = totalCost;
+        this.out = out;
+    }
+
+    void quiet(boolean q) {
+        quiet = q;
+    }
+
+    /** A sink for one cell: fraction of the cell, status of its stage. */
+    ProgressSink cell(String name, double cost) {
+        return (fraction, status) -> print(name, status, doneCost + cost * Math.max(0, Math.min(1, fraction)), false);
+    }
+
+    void cellDone(String name, double cost, String how) {
+        done++;
+        doneCost += cost;
+        print(name, how, doneCost, true);
+    }
+
+    private synchronized void print(String cell, String status, double costNow, boolean force) {
+        long now = System.nanoTime();
+        if (quiet || (!force && now - lastPrint < (tty ? 500_000_000L : 10_000_000_000L))) {
+            return;
+        }
+        lastPrint = now;
+        double elapsed = (now - start) / 1e9;
+        String eta = costNow > 0 && totalCost > costNow ? Progress.formatSeconds(elapsed * (totalCost - costNow) / costNow) : "-";
+        String line = String.format(Locale.ROOT, "study %s: cells %d/%d done, %d left | %s: %s | elapsed %s | ETA %s",
+                study, done, total, total - done, cell, status, Progress.formatSeconds(elapsed), eta);
+        if (tty) {
+            out.print("\r\033[K" + line + (force ? "\n" : ""));
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+}

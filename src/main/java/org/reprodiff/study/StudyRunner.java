@@ -1,0 +1,308 @@
+package org.reprodiff.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.reprodiff.study.Plan.PairSpec;
+import org.reprodiff.study.StudySpec.SamplerSpec;
+import org.reprodiff.util.Json;
+
+/**
+ * Runs this process's share of a study's cells, then the pairs it owns whose cells are finished.
+ * Crash safety: every output is published by an atomic rename (files via Json.write, sample folders by
+ * renaming a ".partial" folder), result.json is written last, and a stage runs only when its output is
+ * missing; training resumes from its checkpoint. A cell is worked on under cell.lock (CREATE_NEW).
+ */
+public final class StudyRunner {
+    private final Plan plan;
+    private final Path out;
+    private final CellWork work;
+    private final Shard shard;
+    private final PrintStream log;
+    private boolean quiet;
+
+    /** What one run did. */
+    public record Summary(int cells, int ran, int alreadyDone, int busy, int otherShards, int pairsWritten,
+            int pairsMissing, double seconds) {}
+
+    public StudyRunner(Plan plan, Path out, CellWork work, Shard shard, PrintStream log) {
+        this.plan = plan;
+        this.out = out;
+        this.work = work;
+        this.shard = shard;
+        this.log = log;
+    }
+
+    public StudyRunner quiet(boolean q) {
+        quiet = q;
+        return this;
+    }
+
+    public Summary run() {
+        long t0 = System.nanoTime();
+        Instant started = Instant.now();
+        Json.write(out.resolve("study.json"), SpecJson.of(plan.spec()));
+        Path meta = out.resolve("meta").resolve(CellSpec.safe(CellLock.host()) + "-" + ProcessHandle.current().pid()
+                + "-" + started.toEpochMilli() + ".json");
+        ArrayNode ran = Json.MAPPER.createArrayNode();
+        writeMeta(meta, started, null, ran);
+        double totalCost = 0;
+        double maxKimg = plan.cells().stream().mapToDouble(CellSpec::kimg).max().orElse(1);
+        int mine = 0;
+        for (int i = 0; i < plan.cells().size(); i++) {
+            if (shard.owns(i)) {
+                mine++;
+                totalCost += cost(plan.cells().get(i), maxKimg);
+            }
+        }
+        StudyProgress progress = new StudyProgress(plan.spec().name(), mine, totalCost, System.err);
+        progress.quiet(quiet);
+        int done = 0;
+        int busy = 0;
+        int didRun = 0;
+        for (int i = 0; i < plan.cells().size(); i++) {
+            if (!shard.owns(i)) {
+                continue;
+            }
+            CellSpec c = plan.cells().get(i);
+            double cost = cost(c, maxKimg);
+            String what = c.label() + " n=" + c.n();
+            if (Files.isRegularFile(Plan.resultFile(out, c))) {
+                done++;
+                progress.cellDone(what, cost, "already done");
+                continue;
+            }
+            Path dir = Plan.cellDir(out, c);
+            Optional<CellLock> lock = CellLock.tryAcquire(dir.resolve("cell.lock"));
+            if (lock.isEmpty()) {
+                busy++;
+                log.println("study: " + what + " is being worked on by " + CellLock.holder(dir.resolve("cell.lock"))
+                        + "; skipped");
+                continue;
+            }
+            try (CellLock l = lock.get()) {
+                if (Files.isRegularFile(Plan.resultFile(out, c))) {
+                    done++;
+                    progress.cellDone(what, cost, "already done");
+                    continue;
+                }
+                runCell(c, dir, progress.cell(what, cost));
+                didRun++;
+                ran.add(c.folder());
+                progress.cellDone(what, cost, "done");
+            }
+        }
+        int[] pairs = runPairs(false);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        writeMeta(meta, started, seconds, ran);
+        Results.rebuild(plan, out);
+        return new Summary(plan.cells().size(), didRun, done, busy, plan.cells().size() - mine, pairs[0], pairs[1], seconds);
+    }
+
+    private static double cost(CellSpec c, double maxKimg) {
+        return c.isReference() ? 0.01 * maxKimg : Math.max(c.kimg(), 1e-3);
+    }
+
+    private void runCell(CellSpec c, Path dir, ProgressSink sink) {
+        Json.write(dir.resolve("cell.json"), Results.parse(c.canonicalJson()));
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        Path trainDone = dir.resolve("train.done.json");
+        int stages = c.samplers().size() + (c.isReference() ? 0 : 1);
+        double base = 0;
+        if (!c.isReference()) {
+            double w = 0.8;
+            if (!Files.isRegularFile(trainDone)) {
+                long t = System.nanoTime();
+                work.train(c, dir.resolve("run"), (f, s) -> sink.update(w * f, "train " + s));
+                ObjectNode o = Json.object();
+                o.put("seconds", (System.nanoTime() - t) / 1e9);
+                o.put("by", CellLock.owner());
+                Json.write(trainDone, o);
+            }
+            seconds.put("train", readSeconds(trainDone));
+            base = w;
+        }
+        double per = (1 - base) / c.samplers().size();
+        ObjectNode scores = Json.object();
+        double sampleSec = 0;
+        double scoreSec = 0;
+        for (int k = 0; k < c.samplers().size(); k++) {
+            SamplerSpec s = c.samplers().get(k);
+            double from = base + k * per;
+            Path samples = dir.resolve("samples").resolve(s.label());
+            Path sampleDone = dir.resolve("samples").resolve(s.label() + ".done.json");
+            if (!Files.isDirectory(samples)) {
+                Path partial = dir.resolve("samples").resolve("." + s.label() + ".partial");
+                deleteTree(partial);
+                mkdirs(partial);
+                long t = System.nanoTime();
+                work.sample(c, c.isReference() ? null : dir.resolve("run"), s, c.seedValues(), partial,
+                        (f, st) -> sink.update(from + 0.8 * per * f, s.label() + " " + st));
+                ObjectNode o = Json.object();
+                o.put("seconds", (System.nanoTime() - t) / 1e9);
+                Json.write(sampleDone, o);
+                move(partial, samples);
+            }
+            sampleSec += readSeconds(sampleDone);
+            Path scoreFile = dir.resolve("scores").resolve(s.label() + ".json");
+            if (!Files.isRegularFile(scoreFile)) {
+                long t = System.nanoTime();
+                Map<String, Double> sc = work.score(c, samples, (f, st) -> sink.update(from + per * (0.8 + 0.2 * f), "score " + st));
+                ObjectNode o = Json.object();
+                o.set("scores", Json.MAPPER.valueToTree(new java.util.TreeMap<>(sc)));
+                o.put("seconds", (System.nanoTime() - t) / 1e9);
+                Json.write(scoreFile, o);
+            }
+            JsonNode so = readJson(scoreFile);
+            scores.set(s.label(), so.get("scores"));
+            scoreSec += so.path("seconds").asDouble();
+        }
+        seconds.put("sample", sampleSec);
+        seconds.put("score", scoreSec);
+        ObjectNode r = Json.object();
+        r.put("hash", c.hash());
+        r.put("folder", c.folder());
+        r.put("kind", c.kind());
+        r.put("name", c.name());
+        r.put("label", c.label());
+        r.put("arch", c.arch());
+        r.put("n", c.n());
+        r.put("part", c.part());
+        r.put("kimg", c.kimg());
+        r.set("scores", scores);
+        r.set("seconds", Json.MAPPER.valueToTree(seconds));
+        r.put("by", CellLock.owner());
+        r.put("finished", Instant.now().toString());
+        r.put("stages", stages);
+        Json.write(dir.resolve("result.json"), r);
+    }
+
+    /**
+     * Writes the missing (or stale) pair files whose two cells are finished: those this shard owns (pair
+     * index mod count), or all of them when {@code all}. Returns {written, still missing}.
+     */
+    public int[] runPairs(boolean all) {
+        int written = 0;
+        int missing = 0;
+        for (int i = 0; i < plan.pairs().size(); i++) {
+            PairSpec p = plan.pairs().get(i);
+            if (!all && !shard.owns(i)) {
+                continue;
+            }
+            Path file = out.resolve(p.file());
+            if (isCurrent(file, p)) {
+                continue;
+            }
+            if (!Files.isRegularFile(Plan.resultFile(out, p.a())) || !Files.isRegularFile(Plan.resultFile(out, p.b()))) {
+                missing++;
+                continue;
+            }
+            CellWork.PairScore s = work.pair(p.a(), Plan.samplesDir(out, p.a(), p.sampler()), p.b(),
+                    Plan.samplesDir(out, p.b(), p.sampler()), plan.spec().similarity());
+            Json.write(file, pairJson(p, s, plan.spec().similarity()));
+            written++;
+        }
+        return new int[] {written, missing};
+    }
+
+    static boolean isCurrent(Path file, PairSpec p) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        JsonNode n = readJson(file);
+        return p.a().hash().equals(n.path("hashA").asText()) && p.b().hash().equals(n.path("hashB").asText())
+                && p.sampler().label().equals(n.path("sampler").asText());
+    }
+
+    static ObjectNode pairJson(PairSpec p, CellWork.PairScore s, StudySpec.SimilaritySpec sim) {
+        ObjectNode o = Json.object();
+        o.put("a", p.a().label());
+        o.put("b", p.b().label());
+        o.put("kindA", p.a().kind());
+        o.put("kindB", p.b().kind());
+        o.put("n", p.a().n());
+        o.put("sampler", p.sampler().label());
+        o.put("rp", s.rp());
+        o.put("meanSimilarity", s.meanSimilarity());
+        o.put("backend", sim.backend());
+        o.put("threshold", sim.threshold());
+        o.put("hashA", p.a().hash());
+        o.put("hashB", p.b().hash());
+        return o;
+    }
+
+    private void writeMeta(Path meta, Instant started, Double seconds, ArrayNode ran) {
+        ObjectNode o = Json.object();
+        o.put("study", plan.spec().name());
+        o.put("shard", shard.toString());
+        o.put("owner", CellLock.owner());
+        o.put("started", started.toString());
+        if (seconds != null) {
+            o.put("ended", Instant.now().toString());
+            o.put("seconds", seconds);
+        }
+        o.set("cellsRun", ran);
+        o.set("machine", Machine.describe());
+        Json.write(meta, o);
+    }
+
+    static JsonNode readJson(Path file) {
+        try {
+            return Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double readSeconds(Path file) {
+        return Files.isRegularFile(file) ? readJson(file).path("seconds").asDouble() : 0;
+    }
+
+    private static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            try {
+                Files.move(from, to);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(to + ": cannot publish samples: " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.reprodiff.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * A study, validated (see {@link SpecParser}): data, dataset sizes, models, shared seeds, samplers,
+ * closed-form references, similarity back end. Immutable.
+ */
+public record StudySpec(String name, DataSpec data, List<Integer> sizes, long subsetSeed, boolean halves,
+        List<ModelSpec> models, String seeds, List<SamplerSpec> samplers, List<String> references,
+        SimilaritySpec similarity, String out) {
+
+    public StudySpec {
+        sizes = List.copyOf(sizes);
+        models = List.copyOf(models);
+        samplers = List.copyOf(samplers);
+        references = List.copyOf(references);
+    }
+
+    public long[] seedValues() {
+        return SpecParser.parseSeeds(seeds);
+    }
+
+    public StudySpec withOut(String newOut) {
+        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, references, similarity, newOut);
+    }
+
+    /** Data: Datasets.load(spec, split, resize, classes). resize 0 = native size; classes null = all. */
+    public record DataSpec(String spec, String split, int resize, List<Integer> classes) {
+        public DataSpec {
+            classes = classes == null ? null : List.copyOf(classes);
+        }
+    }
+
+    /**
+     * A model: arch, precond (or "ct" = consistency training), training budget, batch, lr, seed, and free
+     * trainer options (EMA half-life, dropout, ...) passed through to the trainer.
+     */
+    public record ModelSpec(String name, String arch, String precond, Budget kimg, int batch, double lr, long seed,
+            JsonNode options) {
+        public double kimgFor(int n) {
+            return kimg.kimg(n);
+        }
+    }
+
+    /** A sampler and its step count; options (e.g. churn) are passed through; label names its samples. */
+    public record SamplerSpec(String name, int steps, JsonNode options, String label) {}
+
+    /** Similarity back end and threshold: a pair of samples is "the same" when similarity > threshold. */
+    public record SimilaritySpec(String backend, double threshold) {}
+}
