@@ -1,12 +1,33 @@
 package org.reprodiff.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the quick study and its report.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "The quick study: study --preset demo --out runs/demo, then report; prints where the report is.")
 public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "SPEC", description = "shapes (default) or fashion-mnist.")
+    String data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--dry-run", description = "Simulated cells (no training).")
+    boolean dryRun;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        return NotYet.fail("demo", "issue 6");
+        var stdout = spec.commandLine().getOut();
+        Path dir = StudyCommand.run(null, "demo", out, data, null, dryRun, false, stdout);
+        Path index = ReportCommand.build(dir, dryRun);
+        stdout.println("report: " + index.toAbsolutePath());
+        stdout.println("open it with: xdg-open " + index.toAbsolutePath());
+        return Main.OK;
     }
 }

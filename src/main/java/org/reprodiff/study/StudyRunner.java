@@ -249,6 +249,7 @@ public final class StudyRunner {
         o.put("study", plan.spec().name());
         o.put("shard", shard.toString());
         o.put("owner", CellLock.owner());
+        o.put("work", work.getClass().getSimpleName());
         o.put("started", started.toString());
         if (seconds != null) {
             o.put("ended", Instant.now().toString());

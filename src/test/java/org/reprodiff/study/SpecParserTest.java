@@ -1,0 +1,106 @@
+package org.reprodiff.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reprodiff.cli.Main;
+import org.reprodiff.util.Json;
+import org.reprodiff.util.UserException;
+
+class SpecParserTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sizesSeedsAndBudgets() {
+        StudySpec s = StudyFixtures.spec();
+        assertThat(s.sizes()).containsExactly(4, 32, 256);
+        assertThat(s.seedValues()).hasSize(16).startsWith(100000L).endsWith(100015L);
+        assertThat(s.models().get(1).kimgFor(4)).isEqualTo(0.32);
+        assertThat(s.models().get(1).kimgFor(256)).isEqualTo(0.48);
+        assertThat(SpecParser.parseSeeds("1,3-5")).containsExactly(1, 3, 4, 5);
+        assertThat(new Budget(null, null, null, 10.0, 2.0, 50.0).kimg(64)).isEqualTo(2.0);
+        assertThat(new Budget(null, null, null, 10.0, 2.0, 50.0).kimg(1024)).isEqualTo(10.24);
+        assertThat(new Budget(null, null, null, 10.0, 2.0, 50.0).kimg(16384)).isEqualTo(50.0);
+    }
+
+    @Test
+    void presetsParseAndRoundTripThroughStudyJson() {
+        for (String p : SpecParser.presets()) {
+            StudySpec s = SpecParser.preset(p, DataSizer.BUILTIN, Map.of("out", "x"));
+            StudySpec again = SpecParser.parse(SpecJson.of(s), p, DataSizer.BUILTIN, Map.of());
+            assertThat(Plan.of(again).cells()).isEqualTo(Plan.of(s).cells());
+        }
+        StudySpec fig2 = SpecParser.preset("fig2", DataSizer.BUILTIN, Map.of());
+        assertThat(fig2.sizes()).hasSize(9).startsWith(64).endsWith(16384);
+        StudySpec demo = SpecParser.preset("demo", DataSizer.BUILTIN, Map.of("data", "fashion-mnist"));
+        assertThat(demo.data().spec()).isEqualTo("fashion-mnist");
+        assertThat(demo.data().resize()).isEqualTo(16);
+        assertThat(Plan.of(demo).cells()).hasSize(20);
+        assertThat(demo.seedValues()).hasSize(64);
+        assertThat(Plan.of(SpecParser.preset("halves", DataSizer.BUILTIN, Map.of())).cells().get(1).part()).isEqualTo(1);
+        assertThatThrownBy(() -> SpecParser.preset("nope", DataSizer.BUILTIN, Map.of())).hasMessageContaining("demo, fig1");
+    }
+
+    @Test
+    void yamlSpecsReadLikeJson() throws Exception {
+        Path y = tmp.resolve("s.yaml");
+        Files.writeString(y, Json.YAML.writeValueAsString(Json.MAPPER.readTree(StudyFixtures.json("a", "b"))));
+        assertThat(Plan.of(SpecParser.read(y, StudyFixtures.SIZER, Map.of())).cells())
+                .isEqualTo(Plan.of(StudyFixtures.spec()).cells());
+    }
+
+    @Test
+    void badSpecListsEveryErrorAtOnceExitsTwoAndWritesNothing() throws Exception {
+        Path spec = tmp.resolve("bad.json");
+        Files.writeString(spec, """
+            {"name": "bad", "data": {"spec": "fashion-mnist", "split": "test"}, "sizes": [64, 65536],
+             "models": [
+               {"name": "a", "arch": "resnet-9000", "kimg": 1},
+               {"name": "a", "arch": "unet-s", "kimg": 1}],
+             "sampler": {"name": "heun", "steps": 18},
+             "similarity": {"backend": "pixel", "threshold": 0.9}}
+            """);
+        UserException e = org.junit.jupiter.api.Assertions.assertThrows(UserException.class,
+                () -> SpecParser.read(spec, DataSizer.BUILTIN, Map.of()));
+        assertThat(e.getMessage()).doesNotContain("\n").contains("4 errors")
+                .contains("models[0].arch: unknown arch 'resnet-9000'")
+                .contains("sizes: 65536 is larger than the data (fashion-mnist/test has 10000 images)")
+                .contains("models[1].name: duplicate model name 'a'")
+                .contains("seeds: missing");
+        StringWriter err = new StringWriter();
+        Path out = tmp.resolve("out");
+        int code = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err))
+                .execute("study", spec.toString(), "--out", out.toString(), "--dry-run");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(err.toString()).contains("unknown arch", "larger than the data", "duplicate model name", "seeds: missing");
+        assertThat(out).doesNotExist();
+        assertThat(tmp.toFile().list()).containsExactly("bad.json");
+    }
+
+    @Test
+    void moreErrorsAreCollected() {
+        assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
+            {"data": "shapes", "sizes": "2^9..2^3", "models": [{"name": "m", "arch": "unet-s", "kimg": -1, "batch": 0}],
+             "seeds": "5-1", "samplers": [{"name": "rk45", "steps": 0}], "references": ["oracle"],
+             "similarity": {"backend": "pixel"}, "colour": "red"}
+            """), "x.json", d -> -1, Map.of()))
+                .isInstanceOf(UserException.class)
+                .hasMessageStartingWith("x.json: ")
+                .hasMessageContaining("name: missing").hasMessageContaining("sizes: bad range")
+                .hasMessageContaining("models[0].batch: must be positive").hasMessageContaining("seeds: bad seed range")
+                .hasMessageContaining("unknown sampler 'rk45'").hasMessageContaining("steps: missing or not positive")
+                .hasMessageContaining("references: unknown 'oracle'").hasMessageContaining("similarity.threshold: missing")
+                .hasMessageContaining("colour: unknown field");
+        assertThat(List.of(1)).hasSize(1);
+    }
+}
