@@ -115,6 +115,7 @@ public final class FakeCellWork implements CellWork {
             progress.update((step + 1.0) / steps, "step " + (step + 1) + "/" + steps);
         }
         Json.write(fin, state(steps, state));
+        append(runDir.getParent().resolve("events.log"), "train\n");
         trainCompleted.computeIfAbsent(c.hash(), k -> new AtomicInteger()).incrementAndGet();
     }
 
@@ -133,6 +134,7 @@ public final class FakeCellWork implements CellWork {
     public void sample(CellSpec c, Path runDir, SamplerSpec sampler, long[] seeds, Path samplesDir, ProgressSink progress) {
         maybeKill(c, "sample", 0);
         samples.computeIfAbsent(c.hash(), k -> new AtomicInteger()).incrementAndGet();
+        append(samplesDir.getParent().getParent().resolve("events.log"), "sample " + sampler.label() + "\n");
         long state = runDir == null ? c.name().hashCode() : StudyRunner.readJson(runDir.resolve("final.json")).get("state").asLong();
         int side = side(c);
         Shape shape = new Shape(1, side, side);
@@ -182,6 +184,7 @@ public final class FakeCellWork implements CellWork {
     public Map<String, Double> score(CellSpec c, Path samplesDir, ProgressSink progress) {
         maybeKill(c, "score", 0);
         scores.computeIfAbsent(c.hash(), k -> new AtomicInteger()).incrementAndGet();
+        append(samplesDir.getParent().getParent().resolve("events.log"), "score " + samplesDir.getFileName() + "\n");
         int side = side(c);
         Shape shape = new Shape(1, side, side);
         int[] subset = Subsets.indices(datasetSize(c.data()), c.n(), c.subsetSeed(), c.part());
