@@ -103,8 +103,8 @@ public final class Report {
         }
         h.append("<p>Data: <a href=\"data/results.csv\">results.csv</a>, <a href=\"data/results.json\">results.json</a></p>\n");
         findings();
-        grids();
         charts();
+        grids();
         matrices();
         tables();
         metadata();
@@ -359,7 +359,8 @@ public final class Report {
                 }
                 String base = "matrix-n" + n + "-" + s.label();
                 writeMatrixData(base, names, m);
-                h.append("<h3>N = ").append(Dip.pow(n)).append(", ").append(Html.esc(s.label()))
+                h.append("<div style=\"display:inline-block;vertical-align:top;margin-right:2em\"><h3>N = ")
+                        .append(Dip.pow(n)).append(", ").append(Html.esc(s.label()))
                         .append(" <small>(<a href=\"charts/").append(base).append(".csv\">CSV</a> <a href=\"charts/")
                         .append(base).append(".json\">JSON</a>)</small></h3>\n<table><tr><th></th>");
                 names.forEach(x -> h.append("<th>").append(Html.esc(x)).append("</th>"));
@@ -378,7 +379,7 @@ public final class Report {
                     }
                     h.append("</tr>\n");
                 }
-                h.append("</table>\n");
+                h.append("</table></div>\n");
             }
         }
     }
