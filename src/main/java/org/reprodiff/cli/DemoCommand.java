@@ -24,7 +24,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var stdout = spec.commandLine().getOut();
-        Path dir = StudyCommand.run(null, "demo", out, data, null, dryRun, false, stdout);
+        Path dir = StudyCommand.run(null, "demo", out, data, null, dryRun, false, false, stdout);
         Path index = ReportCommand.build(dir, dryRun);
         stdout.println("report: " + index.toAbsolutePath());
         stdout.println("open it with: xdg-open " + index.toAbsolutePath());

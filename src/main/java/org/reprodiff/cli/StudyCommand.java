@@ -44,19 +44,23 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
+    @Option(names = "--reclaim-locks", description = "Take over cell locks left by dead processes on other hosts "
+            + "(only when no other process works on this study).")
+    boolean reclaimLocks;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        Path dir = run(specFile, preset, out, data, shard, dryRun, quiet, spec.commandLine().getOut());
+        Path dir = run(specFile, preset, out, data, shard, dryRun, quiet, reclaimLocks, spec.commandLine().getOut());
         spec.commandLine().getOut().println("next: reprodiff report " + dir);
         return Main.OK;
     }
 
     /** Validates everything first (nothing is written on a bad spec), then runs; returns the study folder. */
     static Path run(Path specFile, String preset, Path out, String data, String shardOpt, boolean dryRun, boolean quiet,
-            java.io.PrintWriter stdout) {
+            boolean reclaimLocks, java.io.PrintWriter stdout) {
         if ((specFile == null) == (preset == null)) {
             throw new UserException("study: give either a SPEC file or --preset NAME");
         }
@@ -67,8 +71,8 @@ public final class StudyCommand implements Callable<Integer> {
         if (out != null) {
             overrides.put("out", out.toString());
         }
-        StudySpec s = specFile != null ? SpecParser.read(specFile, CellWorks.sizer(), overrides)
-                : SpecParser.preset(preset, CellWorks.sizer(), overrides);
+        org.reprodiff.study.DataSizer sizer = dryRun ? CellWorks.dryRunSizer() : CellWorks.sizer();
+        StudySpec s = specFile != null ? SpecParser.read(specFile, sizer, overrides) : SpecParser.preset(preset, sizer, overrides);
         if (s.out() == null) {
             throw new UserException("--out: required (the spec has no \"out\")");
         }
@@ -77,7 +81,7 @@ public final class StudyCommand implements Callable<Integer> {
         Path dir = Path.of(s.out());
         Plan plan = Plan.of(s);
         StudyRunner.Summary r = new StudyRunner(plan, dir, work, shard, new java.io.PrintStream(System.err, true))
-                .quiet(quiet).run();
+                .quiet(quiet).reclaimLocks(reclaimLocks).run();
         stdout.printf(java.util.Locale.ROOT, "study %s (shard %s): %d cells in the study, %d run now, %d already done, "
                 + "%d busy in another process, %d in other shards; %d pair files written, %d waiting for cells; %.1f s%n",
                 s.name(), shard, r.cells(), r.ran(), r.alreadyDone(), r.busy(), r.otherShards(), r.pairsWritten(),

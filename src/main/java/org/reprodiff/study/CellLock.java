@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * cell.lock: created with CREATE_NEW, holding "pid@host". A lock whose pid is dead on this same host is
- * stale and reclaimed; a lock from another host is respected (that cell is left to its owner).
+ * stale and reclaimed; a lock from another host is respected (that cell is left to its owner) unless
+ * the caller reclaims all locks (study --reclaim-locks, when no other process works on the study).
  */
 public final class CellLock implements AutoCloseable {
     private final Path file;
@@ -37,6 +38,11 @@ public final class CellLock implements AutoCloseable {
 
     /** The lock, or empty when a live process (or another host) holds it. */
     public static Optional<CellLock> tryAcquire(Path file) {
+        return tryAcquire(file, false);
+    }
+
+    /** With reclaimAll, any existing lock is taken as stale (locks left by dead jobs on other hosts). */
+    public static Optional<CellLock> tryAcquire(Path file, boolean reclaimAll) {
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 Files.createDirectories(file.getParent());
@@ -44,7 +50,7 @@ public final class CellLock implements AutoCloseable {
                         StandardOpenOption.WRITE);
                 return Optional.of(new CellLock(file));
             } catch (FileAlreadyExistsException e) {
-                if (!isStale(file)) {
+                if (!reclaimAll && !isStale(file)) {
                     return Optional.empty();
                 }
                 try {

@@ -30,6 +30,11 @@ public final class CellWorks {
         return sizer;
     }
 
+    /** The simulated data sizes of --dry-run (built-in sizes, else 4096). */
+    public static DataSizer dryRunSizer() {
+        return d -> new FakeCellWork().datasetSize(d);
+    }
+
     public static CellWork dryRun() {
         return new FakeCellWork();
     }

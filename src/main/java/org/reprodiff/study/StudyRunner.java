@@ -33,6 +33,7 @@ public final class StudyRunner {
     private final Shard shard;
     private final PrintStream log;
     private boolean quiet;
+    private boolean reclaimLocks;
 
     /** What one run did. */
     public record Summary(int cells, int ran, int alreadyDone, int busy, int otherShards, int pairsWritten,
@@ -48,6 +49,12 @@ public final class StudyRunner {
 
     public StudyRunner quiet(boolean q) {
         quiet = q;
+        return this;
+    }
+
+    /** Take over every cell.lock (for locks left by dead processes on other hosts). */
+    public StudyRunner reclaimLocks(boolean r) {
+        reclaimLocks = r;
         return this;
     }
 
@@ -86,7 +93,7 @@ public final class StudyRunner {
                 continue;
             }
             Path dir = Plan.cellDir(out, c);
-            Optional<CellLock> lock = CellLock.tryAcquire(dir.resolve("cell.lock"));
+            Optional<CellLock> lock = CellLock.tryAcquire(dir.resolve("cell.lock"), reclaimLocks);
             if (lock.isEmpty()) {
                 busy++;
                 log.println("study: " + what + " is being worked on by " + CellLock.holder(dir.resolve("cell.lock"))

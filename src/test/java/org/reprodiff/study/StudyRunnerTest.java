@@ -108,6 +108,12 @@ class StudyRunnerTest {
         assertThat(Plan.resultFile(tmp, plan.cells().get(0))).exists();
         assertThat(Plan.resultFile(tmp, plan.cells().get(1))).doesNotExist();
         assertThat(Files.readString(tmp.resolve("results.json"))).contains("\"missingCells\" : 1");
+        Files.writeString(live, "1@another-host");
+        assertThat(StudyFixtures.run(StudyFixtures.spec(), tmp, StudyFixtures.fake(), Shard.ALL).busy()).isEqualTo(1);
+        StudyRunner.Summary r = new StudyRunner(plan, tmp, StudyFixtures.fake(), Shard.ALL,
+                new java.io.PrintStream(java.io.PrintStream.nullOutputStream())).quiet(true).reclaimLocks(true).run();
+        assertThat(r.ran()).isEqualTo(1);
+        assertThat(live).doesNotExist();
     }
 
     @Test
