@@ -2,13 +2,14 @@ package org.reprodiff.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
 import org.reprodiff.util.Torch;
 
 /**
  * Area-average resizing as two PyTorch matrix products, y = A_h · x · A_wᵀ, where A (out × in) holds the exact
- * fractional overlap of each output pixel's box with each input pixel (rows sum to 1). For downsampling this is
+ * fractional overlap of each output pixel's box with each input pixel (rows sum to 1), in float64. For downsampling this is
  * PIL's BOX filter / OpenCV's INTER_AREA; for integer factors it equals avg-pooling. Values stay float (no
  * re-quantization to 8 bits).
  */
@@ -35,7 +36,8 @@ public final class Resize {
                 int b = Math.min(BATCH, n - start);
                 try (NDManager sub = m.newSubManager()) {
                     NDArray x = sub.create(FloatBuffer.wrap(data, start * dIn, b * dIn).slice(), new Shape(b, c, hIn, wIn));
-                    float[] y = ah.matMul(x).matMul(awT).toFloatArray();
+                    float[] y = ah.matMul(x.toType(DataType.FLOAT64, false)).matMul(awT)
+                            .toType(DataType.FLOAT32, false).toFloatArray();
                     System.arraycopy(y, 0, out, start * dOut, b * dOut);
                 }
             }
@@ -44,8 +46,8 @@ public final class Resize {
     }
 
     /** The out×in area-overlap matrix, row-major; each row sums to 1. */
-    static float[] weights(int in, int out) {
-        float[] a = new float[out * in];
+    static double[] weights(int in, int out) {
+        double[] a = new double[out * in];
         double scale = (double) in / out;
         for (int i = 0; i < out; i++) {
             double lo = i * scale;
@@ -53,7 +55,7 @@ public final class Resize {
             for (int j = (int) Math.floor(lo); j < Math.min(in, (int) Math.ceil(hi)); j++) {
                 double overlap = Math.min(hi, j + 1) - Math.max(lo, j);
                 if (overlap > 0) {
-                    a[i * in + j] = (float) (overlap / scale);
+                    a[i * in + j] = overlap / scale;
                 }
             }
         }

@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.reprodiff.util.Torch;
 
 /**
@@ -86,58 +88,84 @@ public record Shapes(int size, int n, long seed, List<Latent> latents, ImageSet 
         return new Rgb((float) (rgb[0] + m), (float) (rgb[1] + m), (float) (rgb[2] + m));
     }
 
-    /** Signed distance (pixels, negative inside) → coverage clip(0.5 − d, 0, 1) → mix of colours, in PyTorch. */
+    /**
+     * Signed distance d (pixels, negative inside) → coverage clip(0.5 − d, 0, 1) → mix of the two colours,
+     * rounded to the 8-bit grid. In PyTorch, in batches of one shape kind.
+     */
     static float[] rasterize(List<Latent> latents, int side) {
         int n = latents.size();
-        float[][] p = new float[10][n];
-        float[] fg = new float[n * 3];
-        float[] bg = new float[n * 3];
-        for (int i = 0; i < n; i++) {
-            Latent l = latents.get(i);
-            p[0][i] = (float) l.cx();
-            p[1][i] = (float) l.cy();
-            p[2][i] = (float) Math.cos(l.rotation());
-            p[3][i] = (float) Math.sin(l.rotation());
-            p[4][i] = (float) l.size();
-            p[5 + l.kind().ordinal()][i] = 1f;
-            fg[3 * i] = l.color().r();
-            fg[3 * i + 1] = l.color().g();
-            fg[3 * i + 2] = l.color().b();
-            bg[3 * i] = l.background().r();
-            bg[3 * i + 1] = l.background().g();
-            bg[3 * i + 2] = l.background().b();
-        }
+        int dim = 3 * side * side;
+        float[] out = new float[n * dim];
         float[] coords = new float[side];
         for (int j = 0; j < side; j++) {
             coords[j] = j + 0.5f;
         }
         try (NDManager m = Torch.newManager()) {
-            Shape col = new Shape(n, 1, 1);
-            NDArray cx = m.create(p[0], col);
-            NDArray cy = m.create(p[1], col);
+            NDArray xs = m.create(coords, new Shape(1, 1, side));
+            NDArray ys = m.create(coords, new Shape(1, side, 1));
+            for (Kind kind : Kind.values()) {
+                int[] idx = IntStream.range(0, n).filter(i -> latents.get(i).kind() == kind).toArray();
+                for (int start = 0; start < idx.length; start += BATCH) {
+                    int[] part = Arrays.copyOfRange(idx, start, Math.min(idx.length, start + BATCH));
+                    try (NDManager sub = m.newSubManager()) {
+                        float[] img = rasterize(sub, kind, part, latents, xs, ys);
+                        for (int b = 0; b < part.length; b++) {
+                            System.arraycopy(img, b * dim, out, part[b] * dim, dim);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final int BATCH = 256;
+
+    private static float[] rasterize(NDManager m, Kind kind, int[] part, List<Latent> latents, NDArray xs, NDArray ys) {
+        int n = part.length;
+        float[][] p = new float[5][n];
+        float[] fg = new float[n * 3];
+        float[] bg = new float[n * 3];
+        for (int i = 0; i < n; i++) {
+            Latent l = latents.get(part[i]);
+            p[0][i] = (float) l.cx();
+            p[1][i] = (float) l.cy();
+            p[2][i] = (float) Math.cos(l.rotation());
+            p[3][i] = (float) Math.sin(l.rotation());
+            p[4][i] = (float) l.size();
+            float[] f = {l.color().r(), l.color().g(), l.color().b()};
+            float[] b = {l.background().r(), l.background().g(), l.background().b()};
+            for (int c = 0; c < 3; c++) {
+                bg[3 * i + c] = b[c] * 255f;
+                fg[3 * i + c] = (f[c] - b[c]) * 255f;
+            }
+        }
+        Shape col = new Shape(n, 1, 1);
+        NDArray s = m.create(p[4], col);
+        NDArray dx = xs.sub(m.create(p[0], col));
+        NDArray dy = ys.sub(m.create(p[1], col));
+        NDArray d;
+        if (kind == Kind.DISC) {
+            d = dx.square().add(dy.square()).sqrt().sub(s);
+        } else {
             NDArray cos = m.create(p[2], col);
             NDArray sin = m.create(p[3], col);
-            NDArray s = m.create(p[4], col);
-            NDArray dx = m.create(coords, new Shape(1, 1, side)).sub(cx);
-            NDArray dy = m.create(coords, new Shape(1, side, 1)).sub(cy);
             NDArray u = cos.mul(dx).add(sin.mul(dy));
-            NDArray v = sin.neg().mul(dx).add(cos.mul(dy));
-            NDArray disc = u.square().add(v.square()).sqrt().sub(s);
-            NDArray a = s.mul(0.85f);
-            NDArray qx = u.abs().sub(a);
-            NDArray qy = v.abs().sub(a);
-            NDArray square = qx.maximum(0).square().add(qy.maximum(0).square()).sqrt()
-                    .add(qx.maximum(qy).minimum(0));
-            float k = (float) Math.sqrt(3) / 2;
-            NDArray tri = v.maximum(u.mul(k).sub(v.mul(0.5f))).maximum(u.mul(-k).sub(v.mul(0.5f)))
-                    .sub(s.mul(0.625f));
-            NDArray d = disc.mul(m.create(p[5], col)).add(square.mul(m.create(p[6], col)))
-                    .add(tri.mul(m.create(p[7], col)));
-            NDArray cover = d.neg().add(0.5f).clip(0, 1).expandDims(1);
-            NDArray f = m.create(fg, new Shape(n, 3, 1, 1));
-            NDArray b = m.create(bg, new Shape(n, 3, 1, 1));
-            NDArray img = b.add(cover.mul(f.sub(b)));
-            return img.mul(255).round().div(127.5f).sub(1).toFloatArray();
+            NDArray v = cos.mul(dy).sub(sin.mul(dx));
+            if (kind == Kind.SQUARE) {
+                NDArray a = s.mul(0.85f);
+                NDArray qx = u.abs().sub(a);
+                NDArray qy = v.abs().sub(a);
+                d = qx.maximum(0).square().add(qy.maximum(0).square()).sqrt().add(qx.maximum(qy).minimum(0));
+            } else {
+                float k = (float) Math.sqrt(3) / 2;
+                NDArray half = v.mul(0.5f);
+                NDArray ku = u.mul(k);
+                d = v.maximum(ku.sub(half)).maximum(ku.neg().sub(half)).sub(s.mul(0.625f));
+            }
         }
+        NDArray cover = d.neg().add(0.5f).clip(0, 1).expandDims(1);
+        NDArray img = cover.mul(m.create(fg, new Shape(n, 3, 1, 1))).add(m.create(bg, new Shape(n, 3, 1, 1)));
+        return img.round().div(127.5f).sub(1).toFloatArray();
     }
 }
