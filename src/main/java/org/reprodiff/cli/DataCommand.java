@@ -42,7 +42,7 @@ public final class DataCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SPEC", description = "Data spec, e.g. fashion-mnist, shapes:28, idx:DIR.")
         String data;
 
-        @Option(names = "--split", description = "train or test (default train).")
+        @Option(names = "--split", paramLabel = "SPLIT", description = "train or test (default train).")
         String split;
 
         @Option(names = "--resize", paramLabel = "H", description = "Area-average resize to H×H.")

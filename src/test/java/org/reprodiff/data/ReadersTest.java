@@ -139,6 +139,24 @@ class ReadersTest {
     }
 
     @Test
+    void folderReadsJpegApproximately() throws Exception {
+        Path dir = tmp.resolve("j");
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                img.setRGB(x, y, 0xC86432);
+            }
+        }
+        Files.createDirectories(dir);
+        javax.imageio.ImageIO.write(img, "jpg", dir.resolve("a.JPG").toFile());
+        ImageSet set = Datasets.load("folder:" + dir);
+        assertThat(set.shape().getShape()).containsExactly(3, 8, 8);
+        assertThat((double) set.image(0)[0]).isCloseTo(200 / 127.5 - 1, org.assertj.core.data.Offset.offset(0.05));
+        assertThat((double) set.image(0)[64 + 9]).isCloseTo(100 / 127.5 - 1, org.assertj.core.data.Offset.offset(0.05));
+        assertThat((double) set.image(0)[128 + 63]).isCloseTo(50 / 127.5 - 1, org.assertj.core.data.Offset.offset(0.05));
+    }
+
+    @Test
     void folderMixedSizesNeedResizeAndResizeAreaAverages() throws Exception {
         Path dir = tmp.resolve("s");
         DataFixtures.png(dir.resolve("a.png"), DataFixtures.gray(8, 8, 1));
