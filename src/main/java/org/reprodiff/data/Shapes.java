@@ -119,7 +119,7 @@ public record Shapes(int size, int n, long seed, List<Latent> latents, ImageSet 
         return out;
     }
 
-    private static final int BATCH = 256;
+    private static final int BATCH = 2048;
 
     private static float[] rasterize(NDManager m, Kind kind, int[] part, List<Latent> latents, NDArray xs, NDArray ys) {
         int n = part.length;
