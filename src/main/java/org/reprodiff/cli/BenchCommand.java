@@ -1,12 +1,54 @@
 package org.reprodiff.cli;
 
+import ai.djl.ndarray.NDManager;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.reprodiff.bench.Bench;
+import org.reprodiff.bench.Figure;
+import org.reprodiff.util.Json;
+import org.reprodiff.util.Torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark hot paths against the measured peak.")
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark hot paths against this machine's measured matrix-product peak.")
 public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "Smaller sizes and fewer repeats (under 2 minutes).")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
     @Override
     public Integer call() {
-        return NotYet.fail("bench", "issue 7");
+        Bench bench = new Bench(quick);
+        try (NDManager m = Torch.newManager()) {
+            bench.peak(m);
+        }
+        if (json) {
+            var root = Json.object();
+            root.put("quick", quick);
+            root.put("peak_fp32_gflops", bench.peak32());
+            root.put("peak_fp64_gflops", bench.peak64());
+            root.set("figures", Json.MAPPER.valueToTree(bench.figures()));
+            System.out.println(Json.toLine(root));
+        } else {
+            System.out.println(table(bench));
+        }
+        return Main.OK;
+    }
+
+    static String table(Bench bench) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-10s %-48s %12s %12s %12s %-10s %9s %7s  %s%n", "section", "figure",
+                "min", "median", "max", "unit", "GFLOP/s", "peak%", "target"));
+        for (Figure f : bench.figures()) {
+            sb.append(String.format(Locale.ROOT, "%-10s %-48s %12.4g %12.4g %12.4g %-10s %9s %7s  %s%n", f.section(),
+                    f.name(), f.min(), f.median(), f.max(), f.unit(),
+                    f.gflops() == null ? "-" : String.format(Locale.ROOT, "%.1f", f.gflops()),
+                    f.fractionOfPeak() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * f.fractionOfPeak()),
+                    f.target() == null ? "" : f.target()));
+        }
+        return sb.toString();
     }
 }

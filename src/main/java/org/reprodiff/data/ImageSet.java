@@ -147,6 +147,101 @@ public final class ImageSet {
         return select(idx, identity + "|subset n=" + n + " seed=" + seed);
     }
 
+    /** subset(n, seed), or with balanced the first n of the class round-robin order (also nested). */
+    public ImageSet subset(int n, long seed, boolean balanced) {
+        if (!balanced) {
+            return subset(n, seed);
+        }
+        return select(subsetIndices(n, seed, true), identity + "|balanced n=" + n + " seed=" + seed);
+    }
+
+    /** The indices into this set that subset(n, seed, balanced) takes, in order. */
+    public int[] subsetIndices(int n, long seed, boolean balanced) {
+        checkCount(n, size());
+        return Arrays.copyOf(order(seed, balanced), n);
+    }
+
+    /**
+     * Part 0 or 1 of two non-overlapping subsets of size n: positions [part·n, (part+1)·n) of the seeded
+     * permutation (part 0 holds the same images as subset(n, seed)). Needs 2n ≤ size.
+     */
+    public ImageSet disjoint(int n, long seed, int part) {
+        return disjoint(n, seed, part, false);
+    }
+
+    /** disjoint(n, seed, part) over the balanced order when balanced. */
+    public ImageSet disjoint(int n, long seed, int part, boolean balanced) {
+        return select(disjointIndices(n, seed, part, balanced), identity + "|disjoint n=" + n + " seed=" + seed
+                + " part=" + part + (balanced ? " balanced" : ""));
+    }
+
+    public int[] disjointIndices(int n, long seed, int part, boolean balanced) {
+        if (part != 0 && part != 1) {
+            throw new UserException("disjoint part: must be 0 or 1, got " + part);
+        }
+        if (n <= 0) {
+            throw new UserException("--n: must be positive, got " + n);
+        }
+        if (2L * n > size()) {
+            throw new UserException("--n: two disjoint subsets of " + n + " need " + 2L * n
+                    + " images, the dataset has " + size());
+        }
+        return Arrays.copyOfRange(order(seed, balanced), part * n, (part + 1) * n);
+    }
+
+    /**
+     * The full subset order: the seeded permutation, or (balanced) a round-robin over the classes in ascending
+     * label order, each class contributing its images in permutation order; exhausted classes drop out.
+     */
+    public int[] order(long seed, boolean balanced) {
+        int[] perm = permutation(size(), seed);
+        if (!balanced) {
+            return perm;
+        }
+        if (labels == null) {
+            throw new UserException("--balanced: " + name + " has no labels");
+        }
+        int[] counts = classCounts();
+        int[][] queues = new int[counts.length][];
+        int[] fill = new int[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            queues[c] = new int[counts[c]];
+        }
+        for (int i : perm) {
+            queues[labels[i]][fill[labels[i]]++] = i;
+        }
+        int[] out = new int[perm.length];
+        int[] next = new int[counts.length];
+        int k = 0;
+        while (k < out.length) {
+            for (int c = 0; c < counts.length; c++) {
+                if (next[c] < counts[c]) {
+                    out[k++] = queues[c][next[c]++];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** counts[c] = number of images with label c (length max label + 1); empty without labels. */
+    public int[] classCounts() {
+        if (labels == null) {
+            return new int[0];
+        }
+        int max = -1;
+        for (int l : labels) {
+            if (l < 0) {
+                throw new IllegalStateException("negative label " + l);
+            }
+            max = Math.max(max, l);
+        }
+        int[] counts = new int[max + 1];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        return counts;
+    }
+
     static void checkCount(int n, int available) {
         if (n <= 0) {
             throw new UserException("--n: must be positive, got " + n);
