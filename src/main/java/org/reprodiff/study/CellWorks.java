@@ -13,7 +13,7 @@ public final class CellWorks {
         throw new UserException("study: training, sampling and scoring are not wired into studies yet; "
                 + "use --dry-run to exercise the study machinery with simulated cells");
     };
-    private static volatile DataSizer sizer = DataSizer.BUILTIN;
+    private static volatile DataSizer sizer = DataSizer.DATASETS;
 
     private CellWorks() {}
 

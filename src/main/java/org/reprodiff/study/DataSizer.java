@@ -9,7 +9,25 @@ package org.reprodiff.study;
 public interface DataSizer {
     int size(StudySpec.DataSpec data);
 
-    /** Known sizes of the built-in sets until the data package is wired; -1 otherwise. */
+    /**
+     * The real sizes: synthetic sets (shapes, molrg) by their n parameter (no rasterizing), other sets by
+     * loading them with Datasets.load (no resize; the classes filter applies). Bad data specs throw UserException.
+     */
+    DataSizer DATASETS = d -> {
+        org.reprodiff.data.DataSpec s = org.reprodiff.data.DataSpec.parse(d.spec());
+        if (s.synthetic()) {
+            if ("test".equals(d.split())) {
+                throw new org.reprodiff.util.UserException(d.spec() + " has no test split");
+            }
+            if (d.classes() == null) {
+                return s.param("n");
+            }
+        }
+        int[] classes = d.classes() == null ? null : d.classes().stream().mapToInt(Integer::intValue).toArray();
+        return org.reprodiff.data.Datasets.load(d.spec(), d.split(), null, classes).size();
+    };
+
+    /** Known sizes of the installed sets without reading files (fashion-mnist, mnist, cifar10); -1 otherwise. */
     DataSizer BUILTIN = d -> {
         String s = d.spec().toLowerCase(java.util.Locale.ROOT);
         boolean test = "test".equals(d.split());

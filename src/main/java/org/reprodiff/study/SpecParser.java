@@ -102,7 +102,13 @@ public final class SpecParser {
         SimilaritySpec sim = similarity(root.get("similarity"));
         String out = overrides.containsKey("out") ? overrides.get("out") : str(root, "out", null, false);
         if (data != null && !sizes.isEmpty()) {
-            int available = sizer.size(data);
+            int available;
+            try {
+                available = sizer.size(data);
+            } catch (UserException e) {
+                errors.add("data: " + e.getMessage());
+                available = -1;
+            }
             int max = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
             int need = halves ? 2 * max : max;
             if (available >= 0 && need > available) {

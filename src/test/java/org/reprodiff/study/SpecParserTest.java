@@ -88,6 +88,20 @@ class SpecParserTest {
     }
 
     @Test
+    void realDataSizes() {
+        var d = new StudySpec.DataSpec("shapes:size=16,n=500,seed=0", "train", 0, null);
+        assertThat(DataSizer.DATASETS.size(d)).isEqualTo(500);
+        assertThat(DataSizer.DATASETS.size(new StudySpec.DataSpec("shapes", "train", 16, null))).isEqualTo(10000);
+        assertThat(DataSizer.DATASETS.size(new StudySpec.DataSpec("fashion-mnist", "test", 0, null))).isEqualTo(10000);
+        assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree(StudyFixtures.json("a", "b")
+                .replace("\"spec\": \"shapes\"", "\"spec\": \"shapes:size=16,n=100\"")), "s", DataSizer.DATASETS, Map.of()))
+                .hasMessageContaining("sizes: 256 is larger than the data");
+        assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree(StudyFixtures.json("a", "b")
+                .replace("\"spec\": \"shapes\"", "\"spec\": \"nope\"")), "s", DataSizer.DATASETS, Map.of()))
+                .hasMessageContaining("1 error: data: data spec 'nope': unknown");
+    }
+
+    @Test
     void moreErrorsAreCollected() {
         assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
             {"data": "shapes", "sizes": "2^9..2^3", "models": [{"name": "m", "arch": "unet-s", "kimg": -1, "batch": 0}],
