@@ -324,7 +324,7 @@ public final class Report {
         List<Charts.Line> ls = new ArrayList<>();
         lines.forEach((k, v) -> {
             v.sort((x, y) -> Double.compare(x[0], y[0]));
-            ls.add(new Charts.Line(k, v, k.startsWith("edm-sde") || k.startsWith("ddpm")));
+            ls.add(new Charts.Line(k, v, org.reprodiff.study.Known.STOCHASTIC.stream().anyMatch(k::startsWith)));
         });
         Charts.write(cd, "samplers", "RP against sampler and steps", "steps", "RP", ls, List.of(), "steps");
         chartFigure("samplers", "RP against sampler and number of steps (stochastic samplers dashed)");

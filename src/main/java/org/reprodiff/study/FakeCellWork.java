@@ -139,7 +139,7 @@ public final class FakeCellWork implements CellWork {
         int side = side(c);
         Shape shape = new Shape(1, side, side);
         double g = generalization(c);
-        boolean stochastic = sampler.name().equals("edm-sde") || sampler.name().equals("ddpm");
+        boolean stochastic = Known.STOCHASTIC.contains(sampler.name());
         double samplerNoise = stochastic ? 0.6 : 1.5 / sampler.steps();
         int[] subset = Subsets.indices(datasetSize(c.data()), c.n(), c.subsetSeed(), c.part());
         try (NDManager m = Torch.newManager()) {

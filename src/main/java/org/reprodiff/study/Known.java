@@ -4,15 +4,19 @@ import java.util.List;
 
 /**
  * Names a study spec may use. The lead points these at the real registries after the merge:
- * ARCHS = nn.Architectures.names(), SAMPLERS = the sample package's sampler names, SIMILARITY = score back ends.
+ * ARCHS = nn.Architectures.names(), SAMPLERS = sample.Samplers.NAMES (copied here from those branches).
  */
 public final class Known {
-    public static final List<String> ARCHS = List.of("unet-s", "unet-m", "unet-l", "uvit-s");
+    public static final List<String> ARCHS = List.of(
+            "unet-s", "unet-m", "unet-l", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
     /** Preconditionings, plus "ct" = consistency training. */
     public static final List<String> PRECONDS = List.of("edm", "vp", "ve", "eps", "ct");
-    public static final List<String> SAMPLERS = List.of("euler", "heun", "ddim", "dpmpp2m", "edm-sde", "ddpm");
+    public static final List<String> SAMPLERS = List.of("euler", "heun", "ddim", "dpmpp2m", "edm-stochastic", "euler-ancestral");
+    /** Samplers that draw fresh noise along the way (dashed in charts). */
+    public static final List<String> STOCHASTIC = List.of("edm-stochastic", "euler-ancestral");
     public static final List<String> REFERENCES = List.of("optimal", "gaussian");
-    public static final List<String> SIMILARITY = List.of("pixel", "pixel-centered", "sscd");
+    /** Similarity back ends as score.Similarity.of reads them: pixel, pca, pca:K, sscd:FILE. */
+    public static final String SIMILARITY = "pixel|pca(:[0-9]+)?|sscd:.+";
 
     private Known() {}
 }

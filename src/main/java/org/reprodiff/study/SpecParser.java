@@ -413,8 +413,8 @@ public final class SpecParser {
             return null;
         }
         String backend = str(node, "backend", "similarity.", true);
-        if (backend != null && !Known.SIMILARITY.contains(backend)) {
-            errors.add("similarity.backend: unknown '" + backend + "' (known: " + String.join(", ", Known.SIMILARITY) + ")");
+        if (backend != null && !backend.matches(Known.SIMILARITY)) {
+            errors.add("similarity.backend: unknown '" + backend + "' (expected pixel, pca, pca:K or sscd:FILE)");
         }
         if (!node.has("threshold") || !node.get("threshold").isNumber()) {
             errors.add("similarity.threshold: missing");
