@@ -57,8 +57,11 @@ public final class GroupNorm extends NetBlock {
         NDArray normed = grouped.getNDArrayInternal()
                 .layerNorm(grouped, new Shape(n), ones, zeros, eps).singletonOrThrow().reshape(s);
         Shape perChannel = new Shape(1, channels, 1, 1);
+        // the reshaped views belong to this step, not to the parameters' manager
         NDArray g = ps.getValue(gamma, x.getDevice(), training).reshape(perChannel);
         NDArray b = ps.getValue(beta, x.getDevice(), training).reshape(perChannel);
+        g.attach(x.getManager());
+        b.attach(x.getManager());
         return normed.mul(g).add(b);
     }
 }

@@ -64,6 +64,25 @@ class ArchitecturesTest {
         assertThat((double) l / m).isBetween(3.5, 4.5);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"unet-s", "uvit-s", "mlp"})
+    void aTrainingStepLeavesNoArraysWithTheParameters(String arch) {
+        try (NDManager root = Torch.newManager(); NDManager params = root.newSubManager()) {
+            DiffusionNet net = Architectures.create(arch, 1, 28, 0.1);
+            net.initialize(params, DataType.FLOAT32, new Shape(2, 1, 28, 28));
+            int before = params.getManagedArrays().size();
+            ParameterStore ps = new ParameterStore(params, false);
+            for (int i = 0; i < 2; i++) {
+                try (NDManager step = root.newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray x = step.randomNormal(new Shape(2, 1, 28, 28));
+                    gc.backward(net.forward(ps, x, step.create(new float[] {0.1f, 1f}), true).sub(x).square().mean());
+                }
+            }
+            assertThat(params.getManagedArrays()).hasSize(before);
+        }
+    }
+
     @Test
     void initialisationIsAFunctionOfTheSeed() {
         assertThat(paramSum(7)).isEqualTo(paramSum(7)).isNotEqualTo(paramSum(8));
