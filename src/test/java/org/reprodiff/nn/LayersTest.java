@@ -52,6 +52,93 @@ class LayersTest {
     }
 
     @Test
+    void selfAttentionMatchesClosedForm() {
+        int c = 4, heads = 2, d = 2, t = 4; // 2×2 pixels
+        float[] x = new float[c * t];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.cos(i * 0.9) * (1 + i % 3);
+        }
+        float[] wq = new float[3 * c * c];
+        float[] bq = new float[3 * c];
+        float[] wp = new float[c * c];
+        float[] bp = {0.1f, -0.2f, 0.3f, 0f};
+        for (int i = 0; i < wq.length; i++) {
+            wq[i] = (float) Math.sin(i * 0.37);
+        }
+        for (int i = 0; i < bq.length; i++) {
+            bq[i] = 0.05f * i;
+        }
+        for (int i = 0; i < wp.length; i++) {
+            wp[i] = (float) Math.cos(i * 0.61);
+        }
+        try (NDManager m = Torch.newManager()) {
+            SelfAttention2d attn = new SelfAttention2d(c, heads, 2, 1e-6);
+            attn.initialize(m, DataType.FLOAT32, new Shape(1, c, 2, 2));
+            for (var p : attn.getParameters()) {
+                String k = p.getKey();
+                NDArray a = p.getValue().getArray();
+                if (k.contains("qkv") && k.endsWith("weight")) {
+                    a.set(wq);
+                } else if (k.contains("qkv")) {
+                    a.set(bq);
+                } else if (k.contains("proj") && k.endsWith("weight")) {
+                    a.set(wp);
+                } else if (k.contains("proj")) {
+                    a.set(bp);
+                }
+            }
+            float[] got = attn.forward(new ParameterStore(m, false), m.create(x, new Shape(1, c, 2, 2)), null, false)
+                    .toFloatArray();
+            // GroupNorm: one group (4 channels / 4) over all 16 values
+            double mean = 0, var = 0;
+            for (float v : x) {
+                mean += v / x.length;
+            }
+            for (float v : x) {
+                var += (v - mean) * (v - mean) / x.length;
+            }
+            double[][] qkv = new double[3 * c][t];
+            for (int o = 0; o < 3 * c; o++) {
+                for (int p = 0; p < t; p++) {
+                    qkv[o][p] = bq[o];
+                    for (int ch = 0; ch < c; ch++) {
+                        qkv[o][p] += wq[o * c + ch] * (x[ch * t + p] - mean) / Math.sqrt(var + 1e-6);
+                    }
+                }
+            }
+            double[][] a = new double[c][t]; // channel h·d + i
+            for (int h = 0; h < heads; h++) {
+                for (int tq = 0; tq < t; tq++) {
+                    double[] w = new double[t];
+                    double sum = 0;
+                    for (int tk = 0; tk < t; tk++) {
+                        double dot = 0;
+                        for (int i = 0; i < d; i++) {
+                            dot += qkv[h * 3 * d + i][tq] * qkv[h * 3 * d + d + i][tk];
+                        }
+                        w[tk] = Math.exp(dot / Math.sqrt(d));
+                        sum += w[tk];
+                    }
+                    for (int i = 0; i < d; i++) {
+                        for (int tk = 0; tk < t; tk++) {
+                            a[h * d + i][tq] += w[tk] / sum * qkv[h * 3 * d + 2 * d + i][tk];
+                        }
+                    }
+                }
+            }
+            for (int o = 0; o < c; o++) {
+                for (int p = 0; p < t; p++) {
+                    double y = bp[o] + x[o * t + p];
+                    for (int ch = 0; ch < c; ch++) {
+                        y += wp[o * c + ch] * a[ch][p];
+                    }
+                    assertThat((double) got[o * t + p]).isCloseTo(y * Math.sqrt(0.5), within(1e-4));
+                }
+            }
+        }
+    }
+
+    @Test
     void edmGroupCounts() {
         assertThat(GroupNorm.edmGroups(256)).isEqualTo(32);
         assertThat(GroupNorm.edmGroups(64)).isEqualTo(16);
