@@ -83,6 +83,26 @@ class ArchitecturesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"unet-s", "uvit-s", "mlp"})
+    void parametersRoundTripThroughDjlSaveAndLoad(String arch) throws Exception {
+        try (NDManager m = Torch.newManager()) {
+            Shape shape = new Shape(1, 1, 28, 28);
+            DiffusionNet a = Architectures.create(arch, 1, 28, 0);
+            Torch.seedRaw(3);
+            a.initialize(m, DataType.FLOAT32, shape);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            a.block().saveParameters(new java.io.DataOutputStream(bytes));
+            DiffusionNet b = Architectures.create(arch, 1, 28, 0);
+            b.block().loadParameters(m, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            NDArray x = m.randomNormal(shape);
+            NDArray c = m.create(new float[] {0.5f});
+            ParameterStore ps = new ParameterStore(m, false);
+            assertThat(b.forward(ps, x, c, false).toFloatArray()).containsExactly(a.forward(ps, x, c, false).toFloatArray());
+            assertThat(b.parameterCount()).isEqualTo(a.parameterCount());
+        }
+    }
+
     @Test
     void initialisationIsAFunctionOfTheSeed() {
         assertThat(paramSum(7)).isEqualTo(paramSum(7)).isNotEqualTo(paramSum(8));
