@@ -1,0 +1,69 @@
+package org.reprodiff.nn;
+
+import ai.djl.nn.Block;
+import java.util.List;
+import org.reprodiff.util.UserException;
+
+/**
+ * The named networks. UNets follow EDM's DDPM++ (SongUNet): the paper's {@code unet-64/128/256} (channel_mult
+ * [2,2,2], 4 blocks per resolution, attention at 16×16) and a CPU ladder {@code unet-s/m/l} (widths 12/24/48,
+ * channel_mult [1,2,2], 1 block per resolution, attention only in the bottleneck), each about 4× the
+ * parameters of the one before. U-ViTs {@code uvit-s/m} (patch 4; width 128/192, depth 6/8, 4 heads) and an
+ * MLP {@code mlp} for vector data (width 256, 3 residual blocks).
+ */
+public final class Architectures {
+    private static final List<String> NAMES = List.of(
+            "unet-s", "unet-m", "unet-l", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
+
+    private Architectures() {}
+
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    /** The config of arch for images (channels, resolution, resolution); dropout applies to UNets and MLP. */
+    public static Object config(String arch, int channels, int resolution, double dropout) {
+        int[] ladder = {1, 2, 2};
+        int[] none = {};
+        NoiseEmbedding.Type pos = NoiseEmbedding.Type.POSITIONAL;
+        return switch (arch == null ? "" : arch) {
+            case "unet-s" -> new UNetConfig(12, ladder, 1, none, dropout, channels, resolution, pos);
+            case "unet-m" -> new UNetConfig(24, ladder, 1, none, dropout, channels, resolution, pos);
+            case "unet-l" -> new UNetConfig(48, ladder, 1, none, dropout, channels, resolution, pos);
+            case "unet-64" -> UNetConfig.ddpmpp(64, channels, resolution, dropout);
+            case "unet-128" -> UNetConfig.ddpmpp(128, channels, resolution, dropout);
+            case "unet-256" -> UNetConfig.ddpmpp(256, channels, resolution, dropout);
+            case "uvit-s" -> new UViTConfig(4, 128, 6, 4, channels, resolution);
+            case "uvit-m" -> new UViTConfig(4, 192, 8, 4, channels, resolution);
+            case "mlp" -> new MlpConfig(channels * resolution * resolution, 256, 3, dropout);
+            default -> throw new UserException("--arch: unknown architecture '" + arch + "' (expected "
+                    + String.join(", ", NAMES) + ")");
+        };
+    }
+
+    /** Builds arch (not yet initialised: call {@link DiffusionNet#initialize}). */
+    public static DiffusionNet create(String arch, int channels, int resolution, double dropout) {
+        if (channels <= 0) {
+            throw new UserException("--channels: must be > 0, got " + channels);
+        }
+        if (resolution <= 0) {
+            throw new UserException("--resolution: must be > 0, got " + resolution);
+        }
+        return build(arch, config(arch, channels, resolution, dropout));
+    }
+
+    /** Builds a network from an explicit config (UNetConfig, UViTConfig or MlpConfig). */
+    public static DiffusionNet build(String arch, Object config) {
+        Block block;
+        if (config instanceof UNetConfig c) {
+            block = new UNet(c);
+        } else if (config instanceof UViTConfig c) {
+            block = new UViT(c);
+        } else if (config instanceof MlpConfig c) {
+            block = new Mlp(c);
+        } else {
+            throw new IllegalArgumentException("not a network config: " + config);
+        }
+        return new DiffusionNet(arch, block, config);
+    }
+}

@@ -1,0 +1,67 @@
+package org.reprodiff.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+
+/**
+ * Group normalisation over (B, C, H, W) with a per-channel affine: each of G groups of C/G channels is
+ * normalised over its channels and pixels (biased variance, eps inside the root). One fused layer-norm
+ * over (B, G, C/G·H·W), then the affine.
+ */
+public final class GroupNorm extends NetBlock {
+    private final int channels;
+    private final int groups;
+    private final float eps;
+    private final Parameter gamma;
+    private final Parameter beta;
+
+    public GroupNorm(int channels, int groups, double eps) {
+        if (groups <= 0 || channels % groups != 0) {
+            throw new IllegalArgumentException("GroupNorm: " + channels + " channels in " + groups + " groups");
+        }
+        this.channels = channels;
+        this.groups = groups;
+        this.eps = (float) eps;
+        gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels)).build());
+        beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels)).build());
+    }
+
+    /** EDM's group count: min(32, C/4), lowered to a divisor of C. */
+    public static GroupNorm edm(int channels, double eps) {
+        return new GroupNorm(channels, edmGroups(channels), eps);
+    }
+
+    static int edmGroups(int channels) {
+        int g = Math.max(1, Math.min(32, channels / 4));
+        while (channels % g != 0) {
+            g--;
+        }
+        return g;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    @Override
+    NDArray forward(ParameterStore ps, NDArray x, NDArray unused, boolean training) {
+        Shape s = x.getShape();
+        long n = s.size() / (s.get(0) * groups);
+        NDArray grouped = x.reshape(s.get(0), groups, n);
+        NDArray ones = x.getManager().ones(new Shape(n), x.getDataType());
+        NDArray zeros = x.getManager().zeros(new Shape(n), x.getDataType());
+        NDArray normed = grouped.getNDArrayInternal()
+                .layerNorm(grouped, new Shape(n), ones, zeros, eps).singletonOrThrow().reshape(s);
+        Shape perChannel = new Shape(1, channels, 1, 1);
+        // the reshaped views belong to this step, not to the parameters' manager
+        NDArray g = ps.getValue(gamma, x.getDevice(), training).reshape(perChannel);
+        NDArray b = ps.getValue(beta, x.getDevice(), training).reshape(perChannel);
+        g.attach(x.getManager());
+        b.attach(x.getManager());
+        return normed.mul(g).add(b);
+    }
+}

@@ -1,0 +1,67 @@
+package org.reprodiff.nn;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.reprodiff.util.Torch;
+
+/**
+ * Throughput of a network's training step (forward + backward of a squared-error loss, no optimizer) and
+ * the machine's fp32 matmul peak, for benchmarks. Not for tests: it runs for seconds.
+ */
+public final class NetBench {
+    /** img/s and achieved GFLOP/s (analytic training FLOPs, {@link FlopCounter}) over the timed steps. */
+    public record Result(String arch, int batch, double seconds, double imagesPerSecond, double gflops) {}
+
+    private NetBench() {}
+
+    public static Result trainStep(String arch, int channels, int resolution, int batch, int warmup, int steps) {
+        DiffusionNet net = Architectures.create(arch, channels, resolution, 0);
+        Shape shape = new Shape(batch, channels, resolution, resolution);
+        try (NDManager m = Torch.newManager()) {
+            synchronized (Torch.RNG_LOCK) {
+                Torch.seedRaw(0);
+                net.initialize(m, DataType.FLOAT32, shape);
+            }
+            ParameterStore ps = new ParameterStore(m, false);
+            long start = 0;
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup) {
+                    start = System.nanoTime();
+                }
+                try (NDManager step = m.newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray x = step.randomNormal(shape);
+                    NDArray c = step.randomNormal(new Shape(batch));
+                    gc.backward(net.forward(ps, x, c, true).sub(x).square().mean());
+                }
+            }
+            double s = (System.nanoTime() - start) / 1e9 / steps;
+            double ips = batch / s;
+            return new Result(arch, batch, s, ips, FlopCounter.trainGflops(net.config(), ips));
+        }
+    }
+
+    /** fp32 GFLOP/s of an n×n matrix product (2n³ FLOPs), best of reps: a practical peak. */
+    public static double matmulPeak(int n, int reps) {
+        try (NDManager m = Torch.newManager()) {
+            NDArray a = m.randomUniform(-1, 1, new Shape(n, n));
+            NDArray b = m.randomUniform(-1, 1, new Shape(n, n));
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < reps + 1; i++) {
+                long t = System.nanoTime();
+                try (NDArray c = a.matMul(b)) {
+                    c.getFloat(0, 0);
+                }
+                if (i > 0) {
+                    best = Math.min(best, (System.nanoTime() - t) / 1e9);
+                }
+            }
+            return 2.0 * n * n * n / best / 1e9;
+        }
+    }
+}

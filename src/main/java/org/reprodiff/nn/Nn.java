@@ -1,0 +1,80 @@
+package org.reprodiff.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.initializer.Initializer;
+
+/** Layer factories with EDM's initialisation, and the small functional ops the networks share. */
+final class Nn {
+    static final float SKIP_SCALE = (float) Math.sqrt(0.5);
+
+    private Nn() {}
+
+    /** Xavier-uniform times a gain, fans from (out, in, k, k) or (out, in) as in EDM's weight_init. */
+    static Initializer xavier(double gain) {
+        return (NDManager m, Shape s, DataType t) -> {
+            long receptive = s.dimension() > 2 ? s.slice(2).size() : 1;
+            double fanIn = s.get(1) * receptive;
+            double fanOut = s.get(0) * receptive;
+            float bound = (float) (gain * Math.sqrt(6.0 / (fanIn + fanOut)));
+            return m.randomUniform(-bound, bound, s, t);
+        };
+    }
+
+    /** Normal(0, std), as U-ViT initialises its position embedding. */
+    static Initializer normal(double std) {
+        return (NDManager m, Shape s, DataType t) -> m.randomNormal(0f, (float) std, s, t, m.getDevice());
+    }
+
+    /** k×k convolution, stride 1, "same" padding. */
+    static Conv2d conv(int cout, int k, double gain) {
+        return conv(cout, k, 1, k / 2, gain);
+    }
+
+    static Conv2d conv(int cout, int k, int stride, int pad, double gain) {
+        Conv2d c = Conv2d.builder()
+                .setKernelShape(new Shape(k, k))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(pad, pad))
+                .setFilters(cout)
+                .build();
+        c.setInitializer(xavier(gain), Parameter.Type.WEIGHT);
+        return c;
+    }
+
+    static Linear linear(int out, double gain) {
+        return linear(out, gain, true);
+    }
+
+    static Linear linear(int out, double gain, boolean bias) {
+        Linear l = Linear.builder().setUnits(out).optBias(bias).build();
+        l.setInitializer(xavier(gain), Parameter.Type.WEIGHT);
+        return l;
+    }
+
+    static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    static NDArray gelu(NDArray x) {
+        return Activation.gelu(x);
+    }
+
+    /** 2×2 average pooling: EDM's [1,1] resample filter going down. */
+    static NDArray down2(NDArray x) {
+        return x.getNDArrayInternal()
+                .avgPool(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
+    }
+
+    /** Nearest-neighbour ×2: EDM's [1,1] resample filter going up. */
+    static NDArray up2(NDArray x) {
+        Shape s = x.getShape();
+        return x.getNDArrayInternal().interpolation(new long[] {s.get(2) * 2, s.get(3) * 2}, 0, false);
+    }
+}

@@ -1,0 +1,71 @@
+package org.reprodiff.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+
+/**
+ * EDM's UNetBlock in its DDPM++ setting: GroupNorm → SiLU → (resample) → conv3×3, plus the noise embedding
+ * (added), GroupNorm → SiLU → dropout → conv3×3 (near-zero init); a 1×1 skip when channels change or the
+ * block resamples; sum ×√½; optional single-head self-attention.
+ */
+final class ResBlock extends NetBlock {
+    enum Resample { NONE, DOWN, UP }
+
+    private final int cout;
+    private final Resample resample;
+    private final GroupNorm norm0;
+    private final Conv2d conv0;
+    private final Linear affine;
+    private final GroupNorm norm1;
+    private final Dropout dropout;
+    private final Conv2d conv1;
+    private final Conv2d skip;
+    private final SelfAttention2d attention;
+    final int cin;
+
+    /** res: the input resolution; embChannels: width of the embedding vector. */
+    ResBlock(int cin, int cout, int embChannels, int res, Resample resample, boolean attention,
+            double dropout, double eps) {
+        this.cin = cin;
+        this.cout = cout;
+        this.resample = resample;
+        int outRes = resample == Resample.DOWN ? res / 2 : resample == Resample.UP ? res * 2 : res;
+        Shape in = new Shape(1, cin, res, res);
+        Shape inResampled = new Shape(1, cin, outRes, outRes);
+        Shape out = new Shape(1, cout, outRes, outRes);
+        norm0 = child("norm0", GroupNorm.edm(cin, eps), in);
+        conv0 = child("conv0", Nn.conv(cout, 3, 1), inResampled);
+        affine = child("affine", Nn.linear(cout, 1), new Shape(1, embChannels));
+        norm1 = child("norm1", GroupNorm.edm(cout, eps), out);
+        this.dropout = dropout > 0 ? child("dropout", Dropout.builder().optRate((float) dropout).build(), out) : null;
+        conv1 = child("conv1", Nn.conv(cout, 3, 1e-5), out);
+        skip = cin != cout || resample != Resample.NONE ? child("skip", Nn.conv(cout, 1, 1), inResampled) : null;
+        this.attention = attention ? child("attention", new SelfAttention2d(cout, 1, outRes, eps), out) : null;
+    }
+
+    private NDArray resample(NDArray x) {
+        return resample == Resample.DOWN ? Nn.down2(x) : resample == Resample.UP ? Nn.up2(x) : x;
+    }
+
+    @Override
+    NDArray forward(ParameterStore ps, NDArray x, NDArray emb, boolean training) {
+        NDArray h = run(conv0, ps, resample(Nn.silu(norm0.forward(ps, x, null, training))), training);
+        NDArray e = run(affine, ps, emb, training).reshape(-1, cout, 1, 1);
+        h = Nn.silu(norm1.forward(ps, h.add(e), null, training));
+        h = run(conv1, ps, dropout != null ? run(dropout, ps, h, training) : h, training);
+        NDArray s = skip != null ? run(skip, ps, resample(x), training) : x;
+        h = h.add(s).mul(Nn.SKIP_SCALE);
+        return attention != null ? attention.forward(ps, h, null, training) : h;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] in) {
+        Shape s = in[0];
+        long f = resample == Resample.DOWN ? 1 : resample == Resample.UP ? 4 : 2;
+        return new Shape[] {new Shape(s.get(0), cout, s.get(2) * f / 2, s.get(3) * f / 2)};
+    }
+}

@@ -1,0 +1,116 @@
+package org.reprodiff.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * EDM's SongUNet in its DDPM++ form (standard encoder and decoder, [1,1] resampling, positional embedding,
+ * one attention head, additive noise conditioning, skip scale √½, eps 1e-6). Input (B, C, R, R) and c_noise
+ * (B); output F of the input's shape. Layer for layer it has the parameters of EDM's network.
+ */
+public final class UNet extends NetBlock {
+    static final double EPS = 1e-6;
+    /** Seed of the fixed Fourier frequencies (part of the architecture, not of a run). */
+    static final long FOURIER_SEED = 0x5EED;
+
+    private final UNetConfig config;
+    private final NoiseEmbedding noise;
+    private final Linear map0;
+    private final Linear map1;
+    private final Conv2d inConv;
+    private final List<ResBlock> encoder = new ArrayList<>();
+    private final List<ResBlock> decoder = new ArrayList<>();
+    private final List<Boolean> takesSkip = new ArrayList<>();
+    private final GroupNorm outNorm;
+    private final Conv2d outConv;
+
+    public UNet(UNetConfig c) {
+        config = c;
+        int mc = c.baseWidth();
+        int emb = c.embChannels();
+        int[] mult = c.channelMult();
+        noise = child("noise", new NoiseEmbedding(mc, c.embedding(), FOURIER_SEED), new Shape(1));
+        map0 = child("map0", Nn.linear(emb, 1), new Shape(1, mc));
+        map1 = child("map1", Nn.linear(emb, 1), new Shape(1, emb));
+        int res = c.resolution();
+        inConv = child("in", Nn.conv(mc, 3, 1), new Shape(1, c.inChannels(), res, res));
+        Deque<Integer> skips = new ArrayDeque<>();
+        skips.push(mc);
+        int cout = mc;
+        for (int level = 0; level < mult.length; level++) {
+            res = c.resolution() >> level;
+            if (level > 0) {
+                encoder.add(block("enc" + res + "down", cout, cout, res * 2, ResBlock.Resample.DOWN, false));
+                skips.push(cout);
+            }
+            for (int i = 0; i < c.blocksPerRes(); i++) {
+                int cin = cout;
+                cout = mc * mult[level];
+                encoder.add(block("enc" + res + "b" + i, cin, cout, res, ResBlock.Resample.NONE, c.attentionAt(res)));
+                skips.push(cout);
+            }
+        }
+        for (int level = mult.length - 1; level >= 0; level--) {
+            res = c.resolution() >> level;
+            if (level == mult.length - 1) {
+                addDecoder(block("dec" + res + "in0", cout, cout, res, ResBlock.Resample.NONE, true), false);
+                addDecoder(block("dec" + res + "in1", cout, cout, res, ResBlock.Resample.NONE, false), false);
+            } else {
+                addDecoder(block("dec" + res + "up", cout, cout, res / 2, ResBlock.Resample.UP, false), false);
+            }
+            for (int i = 0; i <= c.blocksPerRes(); i++) {
+                int cin = cout + skips.pop();
+                cout = mc * mult[level];
+                boolean attn = i == c.blocksPerRes() && c.attentionAt(res);
+                addDecoder(block("dec" + res + "b" + i, cin, cout, res, ResBlock.Resample.NONE, attn), true);
+            }
+        }
+        Shape last = new Shape(1, cout, c.resolution(), c.resolution());
+        outNorm = child("outNorm", GroupNorm.edm(cout, EPS), last);
+        outConv = child("outConv", Nn.conv(c.inChannels(), 3, 1e-5), last);
+    }
+
+    private ResBlock block(String name, int cin, int cout, int res, ResBlock.Resample r, boolean attn) {
+        return child(name, new ResBlock(cin, cout, config.embChannels(), res, r, attn, config.dropout(), EPS),
+                new Shape(1, cin, res, res));
+    }
+
+    private void addDecoder(ResBlock b, boolean skip) {
+        decoder.add(b);
+        takesSkip.add(skip);
+    }
+
+    public UNetConfig config() {
+        return config;
+    }
+
+    @Override
+    NDArray forward(ParameterStore ps, NDArray x, NDArray cNoise, boolean training) {
+        NDArray emb = noise.forward(ps, cNoise, null, training);
+        emb = Nn.silu(run(map0, ps, emb, training));
+        emb = Nn.silu(run(map1, ps, emb, training));
+        Deque<NDArray> skips = new ArrayDeque<>();
+        x = run(inConv, ps, x, training);
+        skips.push(x);
+        for (ResBlock b : encoder) {
+            x = b.forward(ps, x, emb, training);
+            skips.push(x);
+        }
+        for (int i = 0; i < decoder.size(); i++) {
+            if (takesSkip.get(i)) {
+                x = NDArrays.concat(new NDList(x, skips.pop()), 1);
+            }
+            x = decoder.get(i).forward(ps, x, emb, training);
+        }
+        return run(outConv, ps, Nn.silu(outNorm.forward(ps, x, null, training)), training);
+    }
+}

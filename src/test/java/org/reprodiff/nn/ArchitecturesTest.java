@@ -1,0 +1,154 @@
+package org.reprodiff.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.reprodiff.util.Torch;
+import org.reprodiff.util.UserException;
+
+class ArchitecturesTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"unet-s", "unet-m", "unet-l", "uvit-s", "uvit-m", "mlp"})
+    void trainingStepKeepsTheShapeAt28x28x1And32x32x3AndLeavesNoArraysBehind(String arch) {
+        for (int[] cr : new int[][] {{1, 28}, {3, 32}}) {
+            try (NDManager root = Torch.newManager(); NDManager params = root.newSubManager()) {
+                DiffusionNet net = Architectures.create(arch, cr[0], cr[1], 0.1);
+                Shape shape = new Shape(2, cr[0], cr[1], cr[1]);
+                Torch.seedRaw(5);
+                net.initialize(params, DataType.FLOAT32, shape);
+                assertThat(net.parameterCount()).isEqualTo(FlopCounter.count(net.config()).params());
+                int arrays = params.getManagedArrays().size();
+                try (NDManager step = root.newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray x = step.randomNormal(shape);
+                    NDArray y = net.forward(new ParameterStore(params, false), x, step.create(new float[] {-1f, 2f}), true);
+                    assertThat(y.getShape()).isEqualTo(shape);
+                    assertThat(y.isInfinite().any().getBoolean() || y.isNaN().any().getBoolean()).isFalse();
+                    gc.backward(y.sub(x).square().mean());
+                }
+                // intermediate results live in the step's manager: nothing accumulates with the parameters
+                assertThat(params.getManagedArrays()).hasSize(arrays);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"unet-64, 13.96e6", "unet-128, 55.73e6", "unet-256, 222.75e6"})
+    void paperPresetsHaveThePaperParameterCounts(String arch, double paper) {
+        DiffusionNet net = Architectures.create(arch, 3, 32, 0.13);
+        assertThat((double) net.parameterCount()).isCloseTo(paper, within(paper * 0.01));
+        if (!arch.equals("unet-256")) { // building 223M floats takes seconds; the analytic count is checked above
+            try (NDManager m = Torch.newManager()) {
+                net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+                assertThat((double) net.parameterCount()).isCloseTo(paper, within(paper * 0.01));
+            }
+        }
+    }
+
+    @Test
+    void ladderCountsAreAboutFourTimesApart() {
+        long s = Architectures.create("unet-s", 1, 28, 0).parameterCount();
+        long m = Architectures.create("unet-m", 1, 28, 0).parameterCount();
+        long l = Architectures.create("unet-l", 1, 28, 0).parameterCount();
+        assertThat(s).isBetween(100_000L, 200_000L);
+        assertThat(m).isBetween(500_000L, 800_000L);
+        assertThat(l).isBetween(2_000_000L, 3_000_000L);
+        assertThat((double) m / s).isBetween(3.5, 4.5);
+        assertThat((double) l / m).isBetween(3.5, 4.5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"unet-s", "uvit-s", "mlp"})
+    void parametersRoundTripThroughDjlSaveAndLoad(String arch) throws Exception {
+        try (NDManager m = Torch.newManager()) {
+            Shape shape = new Shape(1, 1, 28, 28);
+            DiffusionNet a = Architectures.create(arch, 1, 28, 0);
+            Torch.seedRaw(3);
+            a.initialize(m, DataType.FLOAT32, shape);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            a.block().saveParameters(new java.io.DataOutputStream(bytes));
+            DiffusionNet b = Architectures.create(arch, 1, 28, 0);
+            b.block().loadParameters(m, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            NDArray x = m.randomNormal(shape);
+            NDArray c = m.create(new float[] {0.5f});
+            ParameterStore ps = new ParameterStore(m, false);
+            assertThat(b.forward(ps, x, c, false).toFloatArray()).containsExactly(a.forward(ps, x, c, false).toFloatArray());
+            assertThat(b.parameterCount()).isEqualTo(a.parameterCount());
+        }
+    }
+
+    @Test
+    void initialisationIsAFunctionOfTheSeed() {
+        assertThat(paramSum(7)).isEqualTo(paramSum(7)).isNotEqualTo(paramSum(8));
+    }
+
+    private static double paramSum(long seed) {
+        try (NDManager m = Torch.newManager()) {
+            DiffusionNet net = Architectures.create("unet-s", 1, 28, 0);
+            synchronized (Torch.RNG_LOCK) {
+                Torch.seedRaw(seed);
+                net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            }
+            double sum = 0;
+            for (Pair<String, Parameter> p : net.block().getParameters()) {
+                sum += p.getValue().getArray().abs().sum().getFloat() * (sum + 1.37);
+            }
+            return sum;
+        }
+    }
+
+    @Test
+    void unet64TakesATrainingStep() {
+        try (NDManager m = Torch.newManager()) {
+            DiffusionNet net = Architectures.create("unet-64", 3, 32, 0.13);
+            Torch.seedRaw(1);
+            net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+            ParameterStore ps = new ParameterStore(m, false);
+            try (NDManager step = m.newSubManager();
+                    GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray x = step.randomNormal(new Shape(1, 3, 32, 32));
+                NDArray y = net.forward(ps, x, step.create(new float[] {0.3f}), true);
+                gc.backward(y.sub(x).square().mean());
+            }
+            int nonZero = 0;
+            int total = 0;
+            for (Pair<String, Parameter> p : net.block().getParameters()) {
+                NDArray g = p.getValue().getArray().getGradient();
+                assertThat(g.isNaN().any().getBoolean()).isFalse();
+                total++;
+                nonZero += g.abs().sum().getFloat() > 0 ? 1 : 0;
+            }
+            // EDM's 1e-5 output init shrinks upstream gradients, but every parameter gets one
+            assertThat(nonZero).isEqualTo(total).isGreaterThan(300);
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithTheOption() {
+        assertThatThrownBy(() -> Architectures.create("unet-xl", 1, 28, 0)).isInstanceOf(UserException.class)
+                .hasMessage("--arch: unknown architecture 'unet-xl' (expected unet-s, unet-m, unet-l, unet-64, "
+                        + "unet-128, unet-256, uvit-s, uvit-m, mlp)");
+        assertThatThrownBy(() -> new UNetConfig(0, new int[] {1}, 1, null, 0, 1, 28, NoiseEmbedding.Type.POSITIONAL))
+                .isInstanceOf(UserException.class).hasMessageStartingWith("--width:");
+        assertThatThrownBy(() -> new UNetConfig(8, new int[] {1, 2, 2, 2}, 1, null, 0, 1, 28,
+                NoiseEmbedding.Type.POSITIONAL)).isInstanceOf(UserException.class).hasMessageStartingWith("--resolution:");
+        assertThatThrownBy(() -> Architectures.create("uvit-s", 1, 30, 0)).isInstanceOf(UserException.class)
+                .hasMessageStartingWith("--resolution:");
+        assertThatThrownBy(() -> Architectures.create("unet-s", 1, 28, 1.5)).isInstanceOf(UserException.class)
+                .hasMessageStartingWith("--dropout:");
+    }
+}

@@ -1,0 +1,188 @@
+package org.reprodiff.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+import org.reprodiff.util.Torch;
+
+class LayersTest {
+    @Test
+    void groupNormMatchesClosedForm() {
+        int b = 2, c = 6, g = 3, hw = 5;
+        float[] data = new float[b * c * hw];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (Math.sin(i * 1.3) * 3 + (i % 7) * 0.5);
+        }
+        float[] gamma = {0.5f, 1, 1.5f, 2, -1, 0.25f};
+        float[] beta = {0, 0.1f, -0.2f, 0.3f, 1, -1};
+        try (NDManager m = Torch.newManager()) {
+            GroupNorm norm = new GroupNorm(c, g, 1e-5);
+            norm.initialize(m, DataType.FLOAT32, new Shape(1, c, 1, hw));
+            norm.getParameters().get("gamma").getArray().set(gamma);
+            norm.getParameters().get("beta").getArray().set(beta);
+            NDArray y = norm.forward(new ParameterStore(m, false), m.create(data, new Shape(b, c, 1, hw)), null, false);
+            float[] got = y.toFloatArray();
+            int per = c / g * hw;
+            for (int n = 0; n < b; n++) {
+                for (int grp = 0; grp < g; grp++) {
+                    int start = (n * c + grp * c / g) * hw;
+                    double mean = 0, var = 0;
+                    for (int i = 0; i < per; i++) {
+                        mean += data[start + i];
+                    }
+                    mean /= per;
+                    for (int i = 0; i < per; i++) {
+                        var += (data[start + i] - mean) * (data[start + i] - mean);
+                    }
+                    var /= per;
+                    for (int i = 0; i < per; i++) {
+                        int ch = grp * c / g + i / hw;
+                        double want = (data[start + i] - mean) / Math.sqrt(var + 1e-5) * gamma[ch] + beta[ch];
+                        assertThat((double) got[start + i]).isCloseTo(want, within(1e-4));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void selfAttentionMatchesClosedForm() {
+        int c = 4, heads = 2, d = 2, t = 4; // 2×2 pixels
+        float[] x = new float[c * t];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.cos(i * 0.9) * (1 + i % 3);
+        }
+        float[] wq = new float[3 * c * c];
+        float[] bq = new float[3 * c];
+        float[] wp = new float[c * c];
+        float[] bp = {0.1f, -0.2f, 0.3f, 0f};
+        for (int i = 0; i < wq.length; i++) {
+            wq[i] = (float) Math.sin(i * 0.37);
+        }
+        for (int i = 0; i < bq.length; i++) {
+            bq[i] = 0.05f * i;
+        }
+        for (int i = 0; i < wp.length; i++) {
+            wp[i] = (float) Math.cos(i * 0.61);
+        }
+        try (NDManager m = Torch.newManager()) {
+            SelfAttention2d attn = new SelfAttention2d(c, heads, 2, 1e-6);
+            attn.initialize(m, DataType.FLOAT32, new Shape(1, c, 2, 2));
+            for (var p : attn.getParameters()) {
+                String k = p.getKey();
+                NDArray a = p.getValue().getArray();
+                if (k.contains("qkv") && k.endsWith("weight")) {
+                    a.set(wq);
+                } else if (k.contains("qkv")) {
+                    a.set(bq);
+                } else if (k.contains("proj") && k.endsWith("weight")) {
+                    a.set(wp);
+                } else if (k.contains("proj")) {
+                    a.set(bp);
+                }
+            }
+            float[] got = attn.forward(new ParameterStore(m, false), m.create(x, new Shape(1, c, 2, 2)), null, false)
+                    .toFloatArray();
+            // GroupNorm: one group (4 channels / 4) over all 16 values
+            double mean = 0, var = 0;
+            for (float v : x) {
+                mean += v / x.length;
+            }
+            for (float v : x) {
+                var += (v - mean) * (v - mean) / x.length;
+            }
+            double[][] qkv = new double[3 * c][t];
+            for (int o = 0; o < 3 * c; o++) {
+                for (int p = 0; p < t; p++) {
+                    qkv[o][p] = bq[o];
+                    for (int ch = 0; ch < c; ch++) {
+                        qkv[o][p] += wq[o * c + ch] * (x[ch * t + p] - mean) / Math.sqrt(var + 1e-6);
+                    }
+                }
+            }
+            double[][] a = new double[c][t]; // channel h·d + i
+            for (int h = 0; h < heads; h++) {
+                for (int tq = 0; tq < t; tq++) {
+                    double[] w = new double[t];
+                    double sum = 0;
+                    for (int tk = 0; tk < t; tk++) {
+                        double dot = 0;
+                        for (int i = 0; i < d; i++) {
+                            dot += qkv[h * 3 * d + i][tq] * qkv[h * 3 * d + d + i][tk];
+                        }
+                        w[tk] = Math.exp(dot / Math.sqrt(d));
+                        sum += w[tk];
+                    }
+                    for (int i = 0; i < d; i++) {
+                        for (int tk = 0; tk < t; tk++) {
+                            a[h * d + i][tq] += w[tk] / sum * qkv[h * 3 * d + 2 * d + i][tk];
+                        }
+                    }
+                }
+            }
+            for (int o = 0; o < c; o++) {
+                for (int p = 0; p < t; p++) {
+                    double y = bp[o] + x[o * t + p];
+                    for (int ch = 0; ch < c; ch++) {
+                        y += wp[o * c + ch] * a[ch][p];
+                    }
+                    assertThat((double) got[o * t + p]).isCloseTo(y * Math.sqrt(0.5), within(1e-4));
+                }
+            }
+        }
+    }
+
+    @Test
+    void edmGroupCounts() {
+        assertThat(GroupNorm.edmGroups(256)).isEqualTo(32);
+        assertThat(GroupNorm.edmGroups(64)).isEqualTo(16);
+        assertThat(GroupNorm.edmGroups(36)).isEqualTo(9);
+        assertThat(GroupNorm.edmGroups(144)).isEqualTo(24); // 32 does not divide 144
+        assertThat(GroupNorm.edmGroups(3)).isEqualTo(1);
+    }
+
+    @Test
+    void positionalEmbeddingIsSinCosOfGeometricFrequencies() {
+        try (NDManager m = Torch.newManager()) {
+            NoiseEmbedding e = new NoiseEmbedding(8, NoiseEmbedding.Type.POSITIONAL, 0);
+            float[] got = e.forward(null, m.create(new float[] {0.7f, -2f}), null, false).toFloatArray();
+            double[] c = {0.7, -2};
+            for (int n = 0; n < 2; n++) {
+                for (int i = 0; i < 4; i++) {
+                    double f = Math.pow(1e-4, i / 3.0);
+                    assertThat((double) got[n * 8 + i]).isCloseTo(Math.sin(c[n] * f), within(1e-6));
+                    assertThat((double) got[n * 8 + 4 + i]).isCloseTo(Math.cos(c[n] * f), within(1e-6));
+                }
+            }
+        }
+    }
+
+    @Test
+    void fourierFrequenciesAreSeeded() {
+        float[] a = NoiseEmbedding.frequencies(16, NoiseEmbedding.Type.FOURIER, 3);
+        assertThat(NoiseEmbedding.frequencies(16, NoiseEmbedding.Type.FOURIER, 3)).containsExactly(a);
+        assertThat(NoiseEmbedding.frequencies(16, NoiseEmbedding.Type.FOURIER, 4)).isNotEqualTo(a);
+        double sq = 0;
+        for (float f : a) {
+            sq += f * f;
+        }
+        assertThat(Math.sqrt(sq / a.length) / (2 * Math.PI * 16)).isBetween(0.4, 2.0); // scale 16·2π
+    }
+
+    @Test
+    void resamplingIsAveragePoolAndNearest() {
+        try (NDManager m = Torch.newManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, new Shape(1, 1, 4, 4));
+            assertThat(Nn.down2(x).toFloatArray()).containsExactly(3.5f, 5.5f, 11.5f, 13.5f);
+            NDArray small = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
+            assertThat(Nn.up2(small).toFloatArray())
+                    .containsExactly(1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4);
+        }
+    }
+}
