@@ -1,0 +1,108 @@
+package org.reprodiff.analytic;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import org.reprodiff.data.ImageSet;
+import org.reprodiff.diffusion.Denoiser;
+
+/**
+ * The optimal denoiser of the empirical distribution of a training set {y_i}:
+ * D*(x; σ) = Σ_i y_i·softmax_i(−‖x − y_i‖²/2σ²). ‖x‖² cancels in the softmax, so the logits are
+ * (x·y_i − ½‖y_i‖²)/σ², a matrix product. Float64 throughout; the training set is processed in chunks with an
+ * online softmax (running max, rescaled sum and weighted sum), so memory is O(B·chunk + B·D) beyond the set.
+ */
+public final class EmpiricalOptimum implements Denoiser, AutoCloseable {
+    public static final int DEFAULT_CHUNK = 8192;
+    private final NDManager manager;
+    private final List<NDArray> chunks = new ArrayList<>();
+    private final List<NDArray> transposed = new ArrayList<>();
+    private final List<NDArray> halfNorms = new ArrayList<>();
+    private final int dim;
+    private final int size;
+    private final String identity;
+
+    public EmpiricalOptimum(ImageSet train, NDManager parent) {
+        this(train, parent, DEFAULT_CHUNK);
+    }
+
+    public EmpiricalOptimum(ImageSet train, NDManager parent, int chunkRows) {
+        this.manager = parent.newSubManager();
+        this.dim = train.dim();
+        this.size = train.size();
+        this.identity = train.identity();
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray all = train.all(tmp).reshape(size, dim);
+            for (int a = 0; a < size; a += chunkRows) {
+                int b = Math.min(size, a + chunkRows);
+                NDArray c = all.get(new NDIndex("{}:{}", a, b)).toType(DataType.FLOAT64, true);
+                NDArray hn = c.square().sum(new int[] {1}).muli(0.5).reshape(1, b - a);
+                NDArray t = c.transpose();
+                c.attach(manager);
+                hn.attach(manager);
+                t.attach(manager);
+                chunks.add(c);
+                transposed.add(t);
+                halfNorms.add(hn);
+            }
+        }
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public NDArray denoise(NDArray x, NDArray sigma) {
+        long b = x.getShape().get(0);
+        NDManager m = x.getManager();
+        NDArray q = x.reshape(b, dim).toType(DataType.FLOAT64, true);
+        NDArray invVar = sigma.toType(DataType.FLOAT64, true).reshape(b, 1).pow(-2);
+        NDArray max = m.zeros(new Shape(b, 1), DataType.FLOAT64).subi(Double.POSITIVE_INFINITY);
+        NDArray sum = m.zeros(new Shape(b, 1), DataType.FLOAT64);
+        NDArray acc = m.zeros(new Shape(b, dim), DataType.FLOAT64);
+        for (int c = 0; c < chunks.size(); c++) {
+            NDArray y = chunks.get(c);
+            NDArray logits = q.matMul(transposed.get(c)).subi(halfNorms.get(c)).muli(invVar);
+            NDArray chunkMax = logits.max(new int[] {1}, true);
+            NDArray newMax = max.maximum(chunkMax);
+            NDArray scale = max.subi(newMax).exp();
+            NDArray w = logits.subi(newMax).exp();
+            logits.close();
+            NDArray wSum = w.sum(new int[] {1}, true);
+            NDArray wy = w.matMul(y);
+            sum.muli(scale).addi(wSum);
+            acc.muli(scale).addi(wy);
+            for (NDArray t : new NDArray[] {w, chunkMax, scale, wSum, wy}) {
+                t.close();
+            }
+            max.close();
+            max = newMax;
+        }
+        NDArray out = acc.divi(sum).toType(DataType.FLOAT32, false).reshape(x.getShape());
+        for (NDArray t : new NDArray[] {q, invVar, max, sum, acc}) {
+            if (t != out) {
+                t.close();
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        return "optimal[" + identity + "]";
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
