@@ -43,6 +43,20 @@ class StochasticSamplersTest {
     }
 
     @Test
+    void samplersLeaveOnlyNoiseAndResultInTheCallersManager() {
+        long[] seeds = {1, 2};
+        try (NDManager m = Torch.newManager(); MolrgDenoiser d = new MolrgDenoiser(Molrg.generate(3, 2, 4, 8, 1), m)) {
+            for (String name : Samplers.NAMES) {
+                try (NDManager p = m.newSubManager()) {
+                    NDArray z = SeedNoise.batch(p, seeds, SHAPE);
+                    NDArray x = Samplers.byName(name).sample(d, z, SigmaGrid.edm(12, 80, 0.002, 7), SamplerContext.of(seeds));
+                    assertThat(p.getManagedArrays()).as(name).hasSize(2).contains(z, x);
+                }
+            }
+        }
+    }
+
+    @Test
     void registryRejectsUnknownNames() {
         for (String n : Samplers.NAMES) {
             assertThat(Samplers.byName(n).name()).isEqualTo(n);
