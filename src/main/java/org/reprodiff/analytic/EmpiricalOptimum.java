@@ -15,13 +15,14 @@ import org.reprodiff.diffusion.Denoiser;
  * D*(x; σ) = Σ_i y_i·softmax_i(−‖x − y_i‖²/2σ²). ‖x‖² cancels in the softmax, so the logits are
  * (x·y_i − ½‖y_i‖²)/σ², a matrix product. Float64 throughout; the training set is processed in chunks with an
  * online softmax (running max, rescaled sum and weighted sum), so memory is O(B·chunk + B·D) beyond the set.
+ * Each chunk is stored augmented as [y, ½‖y‖², 1] (n × (D+2)) and each query as [x/σ², −1/σ², 0], so one matrix
+ * product gives the logits and a second gives Σw·y and Σw together: two GEMMs, a max and an exp per chunk.
  */
 public final class EmpiricalOptimum implements Denoiser, AutoCloseable {
     public static final int DEFAULT_CHUNK = 8192;
     private final NDManager manager;
     private final List<NDArray> chunks = new ArrayList<>();
     private final List<NDArray> transposed = new ArrayList<>();
-    private final List<NDArray> halfNorms = new ArrayList<>();
     private final int dim;
     private final int size;
     private final String identity;
@@ -39,15 +40,14 @@ public final class EmpiricalOptimum implements Denoiser, AutoCloseable {
             NDArray all = train.all(tmp).reshape(size, dim);
             for (int a = 0; a < size; a += chunkRows) {
                 int b = Math.min(size, a + chunkRows);
-                NDArray c = all.get(new NDIndex("{}:{}", a, b)).toType(DataType.FLOAT64, true);
-                NDArray hn = c.square().sum(new int[] {1}).muli(0.5).reshape(1, b - a);
+                NDArray y = all.get(new NDIndex("{}:{}", a, b)).toType(DataType.FLOAT64, true);
+                NDArray hn = y.square().sum(new int[] {1}, true).muli(0.5);
+                NDArray c = y.concat(hn, 1).concat(tmp.ones(new Shape(b - a, 1), DataType.FLOAT64), 1);
                 NDArray t = c.transpose();
                 c.attach(manager);
-                hn.attach(manager);
                 t.attach(manager);
                 chunks.add(c);
                 transposed.add(t);
-                halfNorms.add(hn);
             }
         }
     }
@@ -64,34 +64,41 @@ public final class EmpiricalOptimum implements Denoiser, AutoCloseable {
     public NDArray denoise(NDArray x, NDArray sigma) {
         long b = x.getShape().get(0);
         NDManager m = x.getManager();
-        NDArray q = x.reshape(b, dim).toType(DataType.FLOAT64, true);
         NDArray invVar = sigma.toType(DataType.FLOAT64, true).reshape(b, 1).pow(-2);
+        NDArray q;
+        try (NDManager tmp = m.newSubManager()) {
+            NDArray xs = x.reshape(b, dim).toType(DataType.FLOAT64, true);
+            xs.attach(tmp);
+            q = xs.mul(invVar).concat(invVar.neg(), 1).concat(tmp.zeros(new Shape(b, 1), DataType.FLOAT64), 1);
+            q.attach(m);
+        }
         NDArray max = m.zeros(new Shape(b, 1), DataType.FLOAT64).subi(Double.POSITIVE_INFINITY);
-        NDArray sum = m.zeros(new Shape(b, 1), DataType.FLOAT64);
-        NDArray acc = m.zeros(new Shape(b, dim), DataType.FLOAT64);
+        NDArray acc = m.zeros(new Shape(b, dim + 2), DataType.FLOAT64);
         for (int c = 0; c < chunks.size(); c++) {
             NDArray y = chunks.get(c);
-            NDArray logits = q.matMul(transposed.get(c)).subi(halfNorms.get(c)).muli(invVar);
+            NDArray logits = q.matMul(transposed.get(c));
             NDArray chunkMax = logits.max(new int[] {1}, true);
             NDArray newMax = max.maximum(chunkMax);
             NDArray scale = max.subi(newMax).exp();
             NDArray w = logits.subi(newMax).exp();
             logits.close();
-            NDArray wSum = w.sum(new int[] {1}, true);
             NDArray wy = w.matMul(y);
-            sum.muli(scale).addi(wSum);
             acc.muli(scale).addi(wy);
-            for (NDArray t : new NDArray[] {w, chunkMax, scale, wSum, wy}) {
+            for (NDArray t : new NDArray[] {w, chunkMax, scale, wy}) {
                 t.close();
             }
             max.close();
             max = newMax;
         }
-        NDArray out = acc.divi(sum).toType(DataType.FLOAT32, false).reshape(x.getShape());
-        for (NDArray t : new NDArray[] {q, invVar, max, sum, acc}) {
-            if (t != out) {
-                t.close();
-            }
+        NDArray out;
+        try (NDManager tmp = m.newSubManager()) {
+            acc.attach(tmp);
+            NDArray sum = acc.get(new NDIndex(":, {}:", dim + 1));
+            out = acc.get(new NDIndex(":, :{}", dim)).div(sum).toType(DataType.FLOAT32, false).reshape(x.getShape());
+            out.attach(m);
+        }
+        for (NDArray t : new NDArray[] {q, invVar, max}) {
+            t.close();
         }
         return out;
     }

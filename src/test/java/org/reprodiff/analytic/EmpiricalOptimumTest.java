@@ -67,7 +67,14 @@ class EmpiricalOptimumTest {
             for (int b = 0; b < 4; b++) {
                 sg[b] = (float) sigmas[b];
             }
-            float[] out = opt.denoise(m.create(xs, new Shape(4, 1, 28, 28)), m.create(sg)).toFloatArray();
+            float[] out;
+            try (NDManager p = m.newSubManager()) {
+                NDArray xa = p.create(xs, new Shape(4, 1, 28, 28));
+                NDArray sa = p.create(sg);
+                NDArray o = opt.denoise(xa, sa);
+                out = o.toFloatArray();
+                assertThat(p.getManagedArrays()).hasSize(3).contains(xa, sa, o); // no temporaries left behind
+            }
             for (int b = 0; b < 4; b++) {
                 double[] logit = new double[train.size()];
                 double max = Double.NEGATIVE_INFINITY;
