@@ -64,43 +64,34 @@ public final class EmpiricalOptimum implements Denoiser, AutoCloseable {
     public NDArray denoise(NDArray x, NDArray sigma) {
         long b = x.getShape().get(0);
         NDManager m = x.getManager();
-        NDArray invVar = sigma.toType(DataType.FLOAT64, true).reshape(b, 1).pow(-2);
-        NDArray q;
-        try (NDManager tmp = m.newSubManager()) {
-            NDArray xs = x.reshape(b, dim).toType(DataType.FLOAT64, true);
-            xs.attach(tmp);
-            q = xs.mul(invVar).concat(invVar.neg(), 1).concat(tmp.zeros(new Shape(b, 1), DataType.FLOAT64), 1);
-            q.attach(m);
-        }
-        NDArray max = m.zeros(new Shape(b, 1), DataType.FLOAT64).subi(Double.POSITIVE_INFINITY);
-        NDArray acc = m.zeros(new Shape(b, dim + 2), DataType.FLOAT64);
-        for (int c = 0; c < chunks.size(); c++) {
-            NDArray y = chunks.get(c);
-            NDArray logits = q.matMul(transposed.get(c));
-            NDArray chunkMax = logits.max(new int[] {1}, true);
-            NDArray newMax = max.maximum(chunkMax);
-            NDArray scale = max.subi(newMax).exp();
-            NDArray w = logits.subi(newMax).exp();
-            logits.close();
-            NDArray wy = w.matMul(y);
-            acc.muli(scale).addi(wy);
-            for (NDArray t : new NDArray[] {w, chunkMax, scale, wy}) {
-                t.close();
+        try (NDManager call = m.newSubManager()) {
+            NDArray xd = x.toType(DataType.FLOAT64, true);
+            xd.attach(call); // first op on x/sigma, then everything derives from call's arrays
+            NDArray sd = sigma.toType(DataType.FLOAT64, true);
+            sd.attach(call);
+            NDArray invVar = sd.reshape(b, 1).pow(-2);
+            NDArray q = xd.reshape(b, dim).mul(invVar).concat(invVar.neg(), 1)
+                    .concat(call.zeros(new Shape(b, 1), DataType.FLOAT64), 1);
+            NDArray max = call.zeros(new Shape(b, 1), DataType.FLOAT64).subi(Double.POSITIVE_INFINITY);
+            NDArray acc = call.zeros(new Shape(b, dim + 2), DataType.FLOAT64);
+            for (int c = 0; c < chunks.size(); c++) {
+                NDArray logits = q.matMul(transposed.get(c));
+                NDArray chunkMax = logits.max(new int[] {1}, true);
+                NDArray newMax = max.maximum(chunkMax);
+                NDArray scale = max.subi(newMax).exp();
+                NDArray w = logits.subi(newMax).exp();
+                NDArray wy = w.matMul(chunks.get(c));
+                acc.muli(scale).addi(wy);
+                for (NDArray t : new NDArray[] {logits, w, chunkMax, scale, wy, max}) {
+                    t.close(); // bound memory within the call
+                }
+                max = newMax;
             }
-            max.close();
-            max = newMax;
-        }
-        NDArray out;
-        try (NDManager tmp = m.newSubManager()) {
-            acc.attach(tmp);
             NDArray sum = acc.get(new NDIndex(":, {}:", dim + 1));
-            out = acc.get(new NDIndex(":, :{}", dim)).div(sum).toType(DataType.FLOAT32, false).reshape(x.getShape());
+            NDArray out = acc.get(new NDIndex(":, :{}", dim)).div(sum).toType(DataType.FLOAT32, false).reshape(x.getShape());
             out.attach(m);
+            return out;
         }
-        for (NDArray t : new NDArray[] {q, invVar, max}) {
-            t.close();
-        }
-        return out;
     }
 
     @Override

@@ -76,9 +76,9 @@ public final class GaussianDenoiser implements Denoiser, AutoCloseable {
         int d = (int) mean.getShape().get(0);
         float[] s = sigma.toFloatArray();
         try (NDManager tmp = x.getManager().newSubManager()) {
-            NDArray xc = x.reshape(b, d).toType(DataType.FLOAT64, true);
-            xc.attach(tmp);
-            xc.subi(mean);
+            NDArray xd = x.toType(DataType.FLOAT64, true);
+            xd.attach(tmp);
+            NDArray xc = xd.reshape(b, d).subi(mean);
             NDArray out = null;
             boolean same = true;
             for (float v : s) {

@@ -43,10 +43,12 @@ public final class MolrgDenoiser implements Denoiser, AutoCloseable {
     public NDArray denoise(NDArray x, NDArray sigma) {
         int b = (int) x.getShape().get(0);
         try (NDManager tmp = x.getManager().newSubManager()) {
-            NDArray y = x.reshape(b, d).toType(DataType.FLOAT64, true);
-            y.attach(tmp);
-            NDArray s2 = sigma.toType(DataType.FLOAT64, true).reshape(b, 1).square();
-            s2.attach(tmp);
+            NDArray xd = x.toType(DataType.FLOAT64, true);
+            xd.attach(tmp);
+            NDArray y = xd.reshape(b, d);
+            NDArray sd = sigma.toType(DataType.FLOAT64, true);
+            sd.attach(tmp);
+            NDArray s2 = sd.reshape(b, 1).square();
             NDArray shrink = s2.add(1);
             NDArray p = y.matMul(basis).reshape(b, k, r);
             NDArray logits = p.square().sum(new int[] {2}).divi(s2.mul(shrink).muli(2));
