@@ -19,7 +19,7 @@ import org.reprodiff.diffusion.Denoiser;
  * product gives the logits and a second gives Σw·y and Σw together: two GEMMs, a max and an exp per chunk.
  */
 public final class EmpiricalOptimum implements Denoiser, AutoCloseable {
-    public static final int DEFAULT_CHUNK = 8192;
+    public static final int DEFAULT_CHUNK = 16384;
     private final NDManager manager;
     private final List<NDArray> chunks = new ArrayList<>();
     private final List<NDArray> transposed = new ArrayList<>();
