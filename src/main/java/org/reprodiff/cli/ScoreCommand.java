@@ -45,7 +45,7 @@ public final class ScoreCommand implements Callable<Integer> {
     /** --similarity, --threshold, --json, --bootstrap-seed. */
     static final class SimOptions {
         @Option(names = "--similarity", paramLabel = "pixel|pca[:K]|sscd:FILE", defaultValue = "pixel",
-                description = "Similarity back end (default ${DEFAULT-VALUE}); pca is fitted on the training set.")
+                description = "Similarity back end (default ${DEFAULT-VALUE}); pca (default k=128) is fitted on training data.")
         String similarity;
 
         @Option(names = "--threshold", description = "Count pairs with similarity > T (default: the back end's).")
@@ -56,6 +56,14 @@ public final class ScoreCommand implements Callable<Integer> {
 
         @Option(names = "--bootstrap-seed", defaultValue = "0", description = "Seed of the bootstrap resampling.")
         long bootstrapSeed;
+
+        @Option(names = "--pca-data", paramLabel = "SPEC",
+                description = "rp/matrix: fit pca on this dataset's training split (default: on the pooled samples).")
+        String pcaData;
+
+        Supplier<ImageSet> pcaFit(Supplier<ImageSet> fallback) {
+            return pcaData != null ? () -> Datasets.load(pcaData, "train", null, null) : fallback;
+        }
 
         void checkThreshold() {
             if (threshold != null) {
@@ -140,7 +148,7 @@ public final class ScoreCommand implements Callable<Integer> {
             SampleSet sb = SampleSet.read(b);
             SampleSet.pair(sa, sb);
             try (NDManager m = Torch.newManager()) {
-                Similarity s = Similarity.of(sim.similarity, () -> pooled(List.of(sa, sb)), m);
+                Similarity s = Similarity.of(sim.similarity, sim.pcaFit(() -> pooled(List.of(sa, sb))), m);
                 Scores.Rp r = Scores.rp(sa, sb, s, sim.threshold(s), sim.bootstrapSeed);
                 PrintWriter out = spec.commandLine().getOut();
                 if (sim.json) {
@@ -197,7 +205,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 }
             }
             try (NDManager m = Torch.newManager()) {
-                Similarity s = Similarity.of(sim.similarity, () -> pooled(sets), m);
+                Similarity s = Similarity.of(sim.similarity, sim.pcaFit(() -> pooled(sets)), m);
                 double thr = sim.threshold(s);
                 Scores.Rp[][] r = Scores.matrix(sets, s, thr, sim.bootstrapSeed);
                 StringBuilder csvText = new StringBuilder("set");
@@ -282,7 +290,8 @@ public final class ScoreCommand implements Callable<Integer> {
             SampleSet x = SampleSet.read(dir);
             ImageSet t = ts.load();
             try (NDManager m = Torch.newManager()) {
-                Similarity s = Similarity.of(sim.similarity, () -> t, m);
+                // pca is fitted on the whole split (the data distribution), not on a small training subset
+                Similarity s = Similarity.of(sim.similarity, () -> ts.withoutSubset().load(), m);
                 Scores.Gl r = Scores.gl(x, t, s, sim.threshold(s), sim.bootstrapSeed);
                 PrintWriter out = spec.commandLine().getOut();
                 if (sim.json) {

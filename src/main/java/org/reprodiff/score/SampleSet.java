@@ -86,7 +86,10 @@ public record SampleSet(String source, long[] seeds, ImageSet images) {
             for (int ch = 0; ch < c; ch++) {
                 for (int p = 0; p < h * w; p++) {
                     double b = v[(i * h * w + p) * cIn + ch];
-                    out[((i * c + ch) * h * w) + p] = (float) (b / 127.5 - 1.0);
+                    if (b < 0 || b > 255 || b != Math.rint(b)) {
+                        throw UserException.of(file, "arr_0 must hold 8-bit values 0..255, found " + b);
+                    }
+                    out[((i * c + ch) * h * w) + p] = Images.fromByte((int) b);
                 }
             }
         }

@@ -15,8 +15,9 @@ import org.reprodiff.util.UserException;
  * Intervals: 95% percentile bootstrap over samples (1000 resamples, SplittableRandom(bootstrapSeed)).
  */
 public final class Scores {
-    /** Bytes of one similarity/distance block in the chunked searches. */
-    static long chunkBytes = 256L << 20;
+    /** Query rows and training columns of one similarity/distance block in the searches. */
+    static int rowBlock = 1024;
+    static int colBlock = 4096;
 
     private Scores() {}
 
@@ -160,24 +161,42 @@ public final class Scores {
         }
     }
 
-    /** max_j q_i·t_j for each row of q (Q, K) against t (N, K): matmul in row chunks. */
+    /**
+     * max_j q_i·t_j for each row of q (Q, K) against t (N, K). Blocks of {@link #rowBlock} rows × {@link #colBlock}
+     * training images (16 MiB of similarities: the allocator reuses them, no page faults), a running max per row.
+     */
     public static float[] maxSimilarity(NDArray q, NDArray t) {
         int rows = (int) q.getShape().get(0);
-        long n = t.getShape().get(0);
-        int chunk = (int) Math.max(1, Math.min(rows, chunkBytes / (4 * n)));
+        int n = (int) t.getShape().get(0);
         float[] out = new float[rows];
-        NDArray tT = t.transpose();
-        for (int s = 0; s < rows; s += chunk) {
-            int e = Math.min(rows, s + chunk);
-            try (NDManager sub = q.getManager().newSubManager()) {
-                NDArray block = q.get(s + ":" + e);
-                block.attach(sub);
-                NDArray sim = block.matMul(tT);
-                sim.attach(sub);
-                NDArray mx = sim.max(new int[] {1});
-                mx.attach(sub);
-                System.arraycopy(mx.toFloatArray(), 0, out, s, e - s);
+        try (NDManager outer = q.getManager().newSubManager()) {
+            NDArray[] tT = columnBlocks(t, outer);
+            for (int s = 0; s < rows; s += rowBlock) {
+                int e = Math.min(rows, s + rowBlock);
+                try (NDManager sub = outer.newSubManager()) {
+                    NDArray block = q.get(s + ":" + e);
+                    block.attach(sub);
+                    NDArray best = null;
+                    for (NDArray tb : tT) {
+                        NDArray mx = block.matMul(tb).max(new int[] {1});
+                        best = best == null ? mx : best.maximum(mx);
+                        best.attach(sub);
+                    }
+                    System.arraycopy(best.toFloatArray(), 0, out, s, e - s);
+                }
             }
+        }
+        return out;
+    }
+
+    /** t (N, K) as transposed blocks (K, colBlock) in m. */
+    private static NDArray[] columnBlocks(NDArray t, NDManager m) {
+        int n = (int) t.getShape().get(0);
+        NDArray[] out = new NDArray[(n + colBlock - 1) / colBlock];
+        for (int b = 0; b < out.length; b++) {
+            NDArray part = t.get(b * colBlock + ":" + Math.min(n, (b + 1) * colBlock)).transpose().duplicate();
+            part.attach(m);
+            out[b] = part;
         }
         return out;
     }
@@ -185,28 +204,31 @@ public final class Scores {
     /** The two smallest Euclidean distances of each row of q (Q, D) to rows of t (N, D), via ‖a‖²+‖b‖²−2abᵀ. */
     public static float[][] nearestTwo(NDArray q, NDArray t) {
         int rows = (int) q.getShape().get(0);
-        long n = t.getShape().get(0);
-        int chunk = (int) Math.max(1, Math.min(rows, chunkBytes / (4 * n)));
         float[][] out = new float[rows][2];
-        NDArray tT = t.transpose();
-        NDArray tn = t.square().sum(new int[] {1}).reshape(1, n);
-        for (int s = 0; s < rows; s += chunk) {
-            int e = Math.min(rows, s + chunk);
-            try (NDManager sub = q.getManager().newSubManager()) {
-                NDArray block = q.get(s + ":" + e);
-                block.attach(sub);
-                NDArray part = tn.sub(block.matMul(tT).mul(2f));
-                part.attach(sub);
-                NDArray two = part.topK(2, 1, false, true).get(0);
-                two.attach(sub);
-                NDArray qn = block.square().sum(new int[] {1}, true);
-                qn.attach(sub);
-                NDArray dist = two.add(qn).maximum(0f).sqrt();
-                dist.attach(sub);
-                float[] v = dist.toFloatArray();
-                for (int i = 0; i < e - s; i++) {
-                    out[s + i][0] = v[2 * i];
-                    out[s + i][1] = v[2 * i + 1];
+        try (NDManager outer = q.getManager().newSubManager()) {
+            NDArray[] tT = columnBlocks(t, outer);
+            NDArray[] tn = new NDArray[tT.length];
+            for (int b = 0; b < tT.length; b++) {
+                tn[b] = tT[b].square().sum(new int[] {0}, true);
+            }
+            for (int s = 0; s < rows; s += rowBlock) {
+                int e = Math.min(rows, s + rowBlock);
+                try (NDManager sub = outer.newSubManager()) {
+                    NDArray block = q.get(s + ":" + e);
+                    block.attach(sub);
+                    NDArray best = null;
+                    for (int b = 0; b < tT.length; b++) {
+                        NDArray part = tn[b].sub(block.matMul(tT[b]).mul(2f));
+                        NDArray cand = best == null ? part : best.concat(part, 1);
+                        best = cand.topK(Math.min(2, (int) cand.getShape().get(1)), 1, false, true).get(0);
+                        best.attach(sub);
+                    }
+                    NDArray qn = block.square().sum(new int[] {1}, true);
+                    float[] v = best.add(qn).maximum(0f).sqrt().toFloatArray();
+                    for (int i = 0; i < e - s; i++) {
+                        out[s + i][0] = v[2 * i];
+                        out[s + i][1] = v[2 * i + 1];
+                    }
                 }
             }
         }

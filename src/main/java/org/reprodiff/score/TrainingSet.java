@@ -19,6 +19,11 @@ public record TrainingSet(String data, String split, Integer resize, int[] class
         return n == null ? all : all.subset(n, subsetSeed);
     }
 
+    /** The same images before taking the subset. */
+    public TrainingSet withoutSubset() {
+        return new TrainingSet(data, split, resize, classes, null, subsetSeed);
+    }
+
     public static TrainingSet fromRun(Path run) {
         Path opts = run.resolve("options.json");
         JsonNode j = Json.read(opts, JsonNode.class);

@@ -40,7 +40,7 @@ class ScoresTest {
         Scores.Rp r = Scores.rp(a, b, new Raw(), 0.6);
         assertThat(r.pairs()).isEqualTo(3);
         assertThat(r.rp()).isEqualTo(2.0 / 3.0); // seeds 8 and 9 match exactly, seed 7 has similarity 0.6
-        assertThat(r.quantiles()[0]).isCloseTo(0.6, within(1e-6));
+        assertThat(r.meanSimilarity()).isCloseTo((0.6 + 1 + 1) / 3, within(1e-6));
         assertThat(Scores.rp(a, b, new Raw(), 0.5999).rp()).isEqualTo(1.0);
     }
 
@@ -100,15 +100,23 @@ class ScoresTest {
         ImageSet train = Datasets.load("fashion-mnist", "train", null, null).subset(300, 1);
         ImageSet test = Datasets.load("fashion-mnist", "test", null, null).subset(50, 1);
         SampleSet held = new SampleSet("held", java.util.stream.LongStream.range(0, 50).toArray(), test);
-        long saved = Scores.chunkBytes;
+        int savedRows = Scores.rowBlock;
+        int savedCols = Scores.colBlock;
         Scores.Mem whole = Scores.mem(held, train);
         Scores.Gl glWhole = Scores.gl(held, train, new PixelSimilarity(), 0.8);
         try {
-            Scores.chunkBytes = 4 * 300 * 7; // 7 rows per block
-            assertThat(Scores.mem(held, train).medianRatio()).isEqualTo(whole.medianRatio());
-            assertThat(Scores.gl(held, train, new PixelSimilarity(), 0.8).quantiles()).isEqualTo(glWhole.quantiles());
+            Scores.rowBlock = 7;
+            Scores.colBlock = 64;
+            Scores.Mem chunked = Scores.mem(held, train);
+            assertThat(chunked.medianRatio()).isCloseTo(whole.medianRatio(), within(1e-4));
+            assertThat(chunked.mem()).isEqualTo(whole.mem());
+            double[] q = Scores.gl(held, train, new PixelSimilarity(), 0.8).quantiles();
+            for (int i = 0; i < q.length; i++) {
+                assertThat(q[i]).isCloseTo(glWhole.quantiles()[i], within(1e-5));
+            }
         } finally {
-            Scores.chunkBytes = saved;
+            Scores.rowBlock = savedRows;
+            Scores.colBlock = savedCols;
         }
     }
 
