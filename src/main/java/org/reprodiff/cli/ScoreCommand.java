@@ -414,8 +414,9 @@ public final class ScoreCommand implements Callable<Integer> {
         public Integer call() {
             TrainingSet.fromRun(run);
             // TODO(merge): sample the run (train.Runs.loadDenoiser), the empirical optimum and the Gaussian
-            // (sample.Models.load) with sample.SampleRun into temp folders, then Scores.rp/gl/mem and
-            // Regime.classify. The decision rule is implemented and tested in org.reprodiff.score.Regime.
+            // (sample.Models.load) with sample.SampleRun into temp folders from the same --seeds, read them with
+            // SampleSet.read, then Regime.assess(model, optimum, gaussian, TrainingSet.fromRun(run).load(),
+            // similarity, threshold) and print it (text or --json). Rule and assessment: score.Regime (tested).
             throw new UserException("score regime: needs the sampling modules (sample.Models, sample.SampleRun), "
                     + "wired at merge");
         }

@@ -20,6 +20,23 @@ public final class Regime {
 
     public record Verdict(String regime, String reason) {}
 
+    /** Everything `score regime` reports. */
+    public record Assessment(Scores.Rp vsOptimum, Scores.Rp vsGaussian, Scores.Gl gl, Scores.Mem mem,
+            Verdict verdict) {}
+
+    /**
+     * Scores a model's samples against the empirical optimum's and the Gaussian denoiser's samples from the same
+     * seeds, plus GL and mem against the training subset, and names the regime.
+     */
+    public static Assessment assess(SampleSet model, SampleSet optimum, SampleSet gaussian, org.reprodiff.data.ImageSet
+            train, Similarity s, double thr) {
+        Scores.Rp ro = Scores.rp(model, optimum, s, thr);
+        Scores.Rp rg = Scores.rp(model, gaussian, s, thr);
+        Scores.Gl gl = Scores.gl(model, train, s, thr);
+        Scores.Mem mem = Scores.mem(model, train);
+        return new Assessment(ro, rg, gl, mem, classify(ro.rp(), rg.rp(), gl.gl(), mem.mem()));
+    }
+
     public static Verdict classify(double rpOptimum, double rpGaussian, double gl, double mem) {
         if (gl <= MEMORIZED_GL || mem >= MEMORIZED_MEM) {
             return new Verdict("memorization", String.format(java.util.Locale.ROOT,

@@ -179,6 +179,13 @@ public record SampleSet(String source, long[] seeds, ImageSet images) {
             if (img == null) {
                 throw UserException.of(f, "not a readable PNG");
             }
+            if (img.getColorModel() instanceof java.awt.image.IndexColorModel) {
+                int w = img.getWidth();
+                int h = img.getHeight();
+                BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB); // palette PNG → RGB
+                rgb.setRGB(0, 0, w, h, img.getRGB(0, 0, w, h, null, 0, w), 0, w);
+                return rgb;
+            }
             if (img.getRaster().getSampleModel().getSampleSize(0) != 8) {
                 throw UserException.of(f, "only 8-bit PNGs are supported");
             }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.reprodiff.data.ImageSet;
 import org.reprodiff.score.Bootstrap.Interval;
+import org.reprodiff.util.Progress;
 import org.reprodiff.util.Torch;
 import org.reprodiff.util.UserException;
 
@@ -169,7 +170,8 @@ public final class Scores {
         int rows = (int) q.getShape().get(0);
         int n = (int) t.getShape().get(0);
         float[] out = new float[rows];
-        try (NDManager outer = q.getManager().newSubManager()) {
+        try (NDManager outer = q.getManager().newSubManager();
+                Progress p = new Progress("nearest-neighbour search", rows, "samples")) {
             NDArray[] tT = columnBlocks(t, outer);
             for (int s = 0; s < rows; s += rowBlock) {
                 int e = Math.min(rows, s + rowBlock);
@@ -183,6 +185,9 @@ public final class Scores {
                         best.attach(sub);
                     }
                     System.arraycopy(best.toFloatArray(), 0, out, s, e - s);
+                }
+                if ((long) rows * n > 100_000_000L) {
+                    p.update(e, "");
                 }
             }
         }
@@ -205,7 +210,9 @@ public final class Scores {
     public static float[][] nearestTwo(NDArray q, NDArray t) {
         int rows = (int) q.getShape().get(0);
         float[][] out = new float[rows][2];
-        try (NDManager outer = q.getManager().newSubManager()) {
+        long n = t.getShape().get(0);
+        try (NDManager outer = q.getManager().newSubManager();
+                Progress p = new Progress("nearest-two search", rows, "samples")) {
             NDArray[] tT = columnBlocks(t, outer);
             NDArray[] tn = new NDArray[tT.length];
             for (int b = 0; b < tT.length; b++) {
@@ -229,6 +236,9 @@ public final class Scores {
                         out[s + i][0] = v[2 * i];
                         out[s + i][1] = v[2 * i + 1];
                     }
+                }
+                if (rows * n > 100_000_000L) {
+                    p.update(e, "");
                 }
             }
         }
