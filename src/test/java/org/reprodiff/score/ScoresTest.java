@@ -1,0 +1,144 @@
+package org.reprodiff.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.reprodiff.data.Datasets;
+import org.reprodiff.data.ImageSet;
+
+class ScoresTest {
+    /** Embedding = the raw pixel vector (the test builds unit vectors itself). */
+    static final class Raw implements Similarity {
+        @Override
+        public NDArray embed(NDArray images) {
+            return images.reshape(images.getShape().get(0), -1);
+        }
+
+        @Override
+        public String name() {
+            return "raw";
+        }
+
+        @Override
+        public double defaultThreshold() {
+            return 0.6;
+        }
+    }
+
+    static SampleSet set(String name, long[] seeds, int dim, float... v) {
+        return new SampleSet(name, seeds, new ImageSet(name, 1, 1, dim, v, null));
+    }
+
+    @Test
+    void rpThresholdIsStrict() {
+        // (1,0)·(0.6,0.8) = 0.6 exactly in float32: must not count at threshold 0.6; (1,0)·(1,0) = 1 counts.
+        SampleSet a = set("a", new long[] {7, 8, 9}, 2, 1, 0, 1, 0, 0, 1);
+        SampleSet b = set("b", new long[] {9, 8, 7, 5}, 2, 0, 1, 1, 0, 0.6f, 0.8f, 1, 0);
+        Scores.Rp r = Scores.rp(a, b, new Raw(), 0.6);
+        assertThat(r.pairs()).isEqualTo(3);
+        assertThat(r.rp()).isEqualTo(2.0 / 3.0); // seeds 8 and 9 match exactly, seed 7 has similarity 0.6
+        assertThat(r.meanSimilarity()).isCloseTo((0.6 + 1 + 1) / 3, within(1e-6));
+        assertThat(Scores.rp(a, b, new Raw(), 0.5999).rp()).isEqualTo(1.0);
+    }
+
+    @Test
+    void glIsOneMinusCopyFraction() {
+        // train e1, e2; samples e1, e2 (copies), e3, e4, (e3+e4)/√2 (not copies) → GL = 3/5
+        float h = (float) Math.sqrt(0.5);
+        ImageSet train = new ImageSet("t", 1, 1, 4, new float[] {1, 0, 0, 0, 0, 1, 0, 0}, null);
+        SampleSet x = set("x", new long[] {0, 1, 2, 3, 4}, 4,
+                1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, h, h);
+        Scores.Gl g = Scores.gl(x, train, new Raw(), 0.6);
+        assertThat(g.gl()).isCloseTo(0.6, within(1e-12));
+        assertThat(g.ci().low()).isLessThanOrEqualTo(0.6);
+        assertThat(g.ci().high()).isGreaterThanOrEqualTo(0.6);
+    }
+
+    @Test
+    void bootstrapIntervalCoversTheTrueValueAbout95Percent() {
+        double p = 0.3;
+        int reps = 300;
+        int covered = 0;
+        for (int rep = 0; rep < reps; rep++) {
+            SplittableRandom data = new SplittableRandom(1000 + rep);
+            double[] x = new double[200];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = data.nextDouble() < p ? 1 : 0;
+            }
+            Bootstrap.Interval ci = Bootstrap.mean95(x, rep);
+            if (ci.low() <= p && p <= ci.high()) {
+                covered++;
+            }
+        }
+        assertThat(covered / (double) reps).isBetween(0.91, 0.98);
+    }
+
+    @Test
+    void bootstrapIsReproducibleFromItsSeed() {
+        double[] x = {1, 0, 0, 1, 1, 0, 1, 0, 0, 0};
+        assertThat(Bootstrap.mean95(x, 3)).isEqualTo(Bootstrap.mean95(x, 3));
+    }
+
+    @Test
+    void memIsOneForTrainingCopiesAndZeroForHeldOut_andGlZeroForCopies() {
+        ImageSet train = Datasets.load("fashion-mnist", "train", null, null).subset(64, 0);
+        ImageSet test = Datasets.load("fashion-mnist", "test", null, null).subset(64, 0);
+        long[] seeds = java.util.stream.LongStream.range(0, 64).toArray();
+        SampleSet copies = new SampleSet("copies", seeds, train);
+        SampleSet held = new SampleSet("held", seeds, test);
+        assertThat(Scores.mem(copies, train).mem()).isEqualTo(1.0);
+        assertThat(Scores.mem(held, train).mem()).isEqualTo(0.0);
+        assertThat(Scores.gl(copies, train, new PixelSimilarity(), PixelSimilarity.THRESHOLD).gl()).isEqualTo(0.0);
+        assertThat(Scores.gl(held, train, new PixelSimilarity(), PixelSimilarity.THRESHOLD).gl()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void chunkedSearchEqualsOneBlock() {
+        ImageSet train = Datasets.load("fashion-mnist", "train", null, null).subset(300, 1);
+        ImageSet test = Datasets.load("fashion-mnist", "test", null, null).subset(50, 1);
+        SampleSet held = new SampleSet("held", java.util.stream.LongStream.range(0, 50).toArray(), test);
+        int savedRows = Scores.rowBlock;
+        int savedCols = Scores.colBlock;
+        Scores.Mem whole = Scores.mem(held, train);
+        Scores.Gl glWhole = Scores.gl(held, train, new PixelSimilarity(), 0.8);
+        try {
+            Scores.rowBlock = 7;
+            Scores.colBlock = 64;
+            Scores.Mem chunked = Scores.mem(held, train);
+            assertThat(chunked.medianRatio()).isCloseTo(whole.medianRatio(), within(1e-4));
+            assertThat(chunked.mem()).isEqualTo(whole.mem());
+            double[] q = Scores.gl(held, train, new PixelSimilarity(), 0.8).quantiles();
+            for (int i = 0; i < q.length; i++) {
+                assertThat(q[i]).isCloseTo(glWhole.quantiles()[i], within(1e-5));
+            }
+        } finally {
+            Scores.rowBlock = savedRows;
+            Scores.colBlock = savedCols;
+        }
+    }
+
+    @Test
+    void pcaFindsExactAxesAndVariances() {
+        // rows ±a_i e_i in 6-d: mean 0, covariance diag(2 a_i² / 12) exactly
+        double[] a = {3, 2, 1, 0.5, 0.2, 0.1};
+        float[] v = new float[12 * 6];
+        for (int i = 0; i < 6; i++) {
+            v[(2 * i) * 6 + i] = (float) a[i];
+            v[(2 * i + 1) * 6 + i] = (float) -a[i];
+        }
+        ImageSet s = new ImageSet("axes", 1, 2, 3, v, null);
+        try (var m = org.reprodiff.util.Torch.newManager()) {
+            PcaSimilarity p = PcaSimilarity.fit(s, 3, m);
+            double[] ev = p.eigenvalues();
+            for (int i = 0; i < 3; i++) {
+                assertThat(ev[i]).isCloseTo(a[i] * a[i] / 6, within(1e-6));
+            }
+            // whitened embedding of +a_1 e_1 is ±e_1 of the 3-d space
+            float[] e = p.embed(s.batch(m, new int[] {0})).toFloatArray();
+            assertThat(Math.abs(e[0])).isCloseTo(1f, within(1e-5f));
+        }
+    }
+}
