@@ -23,19 +23,23 @@ public final class SearchBench {
             Similarity s = new PixelSimilarity();
             NDArray t = s.embedAll(train, null, m);
             NDArray q = s.embedAll(test, null, m);
-            double peak = peak(m);
             Scores.maxSimilarity(q.get("0:1024"), t); // warm-up
-            double best = Double.MAX_VALUE;
+            double flop = 2.0 * q.getShape().get(0) * t.getShape().get(0) * t.getShape().get(1);
+            System.out.printf(Locale.ROOT, "threads %d; search %d x %d x %d (%.0f GFLOP)%n", Torch.threads(),
+                    q.getShape().get(0), t.getShape().get(0), t.getShape().get(1), flop / 1e9);
+            // interleaved, so that each search is compared with the peak measured right before and after it
+            double before = peak(m);
             for (int rep = 0; rep < 3; rep++) {
                 long t0 = System.nanoTime();
                 Scores.maxSimilarity(q, t);
-                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                double sec = (System.nanoTime() - t0) / 1e9;
+                double after = peak(m);
+                double rate = flop / sec / 1e9;
+                double peak = 0.5 * (before + after);
+                System.out.printf(Locale.ROOT, "rep %d: %.3f s, %.1f GFLOP/s; fp32 peak (2048^2 matmul) before %.1f, "
+                        + "after %.1f GFLOP/s; %.1f%% of their mean%n", rep, sec, rate, before, after, 100 * rate / peak);
+                before = after;
             }
-            double flop = 2.0 * q.getShape().get(0) * t.getShape().get(0) * t.getShape().get(1);
-            double rate = flop / best / 1e9;
-            System.out.printf(Locale.ROOT, "threads %d; fp32 peak (2048^2 matmul) %.1f GFLOP/s%n", Torch.threads(), peak);
-            System.out.printf(Locale.ROOT, "GL search %d x %d x %d: best of 3 %.3f s, %.1f GFLOP/s = %.1f%% of peak%n",
-                    q.getShape().get(0), t.getShape().get(0), t.getShape().get(1), best, rate, 100 * rate / peak);
         }
     }
 
@@ -45,7 +49,7 @@ public final class SearchBench {
             NDArray b = sub.randomNormal(new Shape(2048, 2048));
             a.matMul(b).close();
             double best = Double.MAX_VALUE;
-            for (int rep = 0; rep < 10; rep++) {
+            for (int rep = 0; rep < 5; rep++) {
                 long t0 = System.nanoTime();
                 a.matMul(b).close();
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
