@@ -70,6 +70,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec cmd;
+
     @Override
     public Integer call() {
         SamplerSpec spec = new SamplerSpec(sampler, steps, schedule, sigmaMax, sigmaMin, rho,
@@ -95,7 +98,7 @@ public final class SampleCommand implements Callable<Integer> {
             }
             source.check(dataShape, "the model's");
             SampleRun.Result r = SampleRun.run(loaded.denoiser(), model, dataShape, source, spec, batch, out, !quiet);
-            System.err.printf(java.util.Locale.ROOT, "sample: %d samples, %d evaluations each, %.1f s -> %s%n",
+            cmd.commandLine().getErr().printf(java.util.Locale.ROOT, "sample: %d samples, %d evaluations each, %.1f s -> %s%n",
                     r.seeds().length, r.evaluations(), r.seconds(), out);
         }
         return Main.OK;
