@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Sample a model from per-seed noise (or a noise file) into a folder of seed%06d.png, samples.npy and sample.json.")
+        description = "Sample a model from per-seed noise (or a noise file) into a folder of seed%%06d.png, samples.npy and sample.json.")
 public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--model", required = true,
             description = "optimal:DATA, gaussian:DATA, molrg, torchscript:FILE, or a training run directory.")
@@ -53,13 +53,26 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--schedule", defaultValue = "edm", description = "σ grid: edm (ρ), logsnr or vp (default ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--sigma-max", defaultValue = "80") double sigmaMax;
-    @Option(names = "--sigma-min", defaultValue = "0.002") double sigmaMin;
-    @Option(names = "--rho", defaultValue = "7") double rho;
-    @Option(names = "--s-churn", defaultValue = "40", description = "edm-stochastic only.") double sChurn;
-    @Option(names = "--s-tmin", defaultValue = "0.05") double sTmin;
-    @Option(names = "--s-tmax", defaultValue = "50") double sTmax;
-    @Option(names = "--s-noise", defaultValue = "1.003") double sNoise;
+    @Option(names = "--sigma-max", defaultValue = "80", description = "Largest σ; x_T = σ_max·z (default ${DEFAULT-VALUE}).")
+    double sigmaMax;
+
+    @Option(names = "--sigma-min", defaultValue = "0.002", description = "Smallest σ before 0 (default ${DEFAULT-VALUE}).")
+    double sigmaMin;
+
+    @Option(names = "--rho", defaultValue = "7", description = "ρ of the edm schedule (default ${DEFAULT-VALUE}).")
+    double rho;
+
+    @Option(names = "--s-churn", defaultValue = "40", description = "edm-stochastic: S_churn (default ${DEFAULT-VALUE}).")
+    double sChurn;
+
+    @Option(names = "--s-tmin", defaultValue = "0.05", description = "edm-stochastic: S_tmin (default ${DEFAULT-VALUE}).")
+    double sTmin;
+
+    @Option(names = "--s-tmax", defaultValue = "50", description = "edm-stochastic: S_tmax (default ${DEFAULT-VALUE}).")
+    double sTmax;
+
+    @Option(names = "--s-noise", defaultValue = "1.003", description = "edm-stochastic: S_noise (default ${DEFAULT-VALUE}).")
+    double sNoise;
 
     @Option(names = "--batch", defaultValue = "64", description = "Samples per batch (results do not depend on it).")
     int batch;
@@ -69,6 +82,9 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec cmd;
 
     @Override
     public Integer call() {
@@ -95,7 +111,7 @@ public final class SampleCommand implements Callable<Integer> {
             }
             source.check(dataShape, "the model's");
             SampleRun.Result r = SampleRun.run(loaded.denoiser(), model, dataShape, source, spec, batch, out, !quiet);
-            System.err.printf(java.util.Locale.ROOT, "sample: %d samples, %d evaluations each, %.1f s -> %s%n",
+            cmd.commandLine().getErr().printf(java.util.Locale.ROOT, "sample: %d samples, %d evaluations each, %.1f s -> %s%n",
                     r.seeds().length, r.evaluations(), r.seconds(), out);
         }
         return Main.OK;
