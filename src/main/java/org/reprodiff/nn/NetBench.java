@@ -19,6 +19,17 @@ public final class NetBench {
 
     private NetBench() {}
 
+    /** Usage: NetBench BATCH ARCH... (28×28×1, 1 warm-up + 3 timed steps each). */
+    public static void main(String[] args) {
+        System.out.printf("fp32 matmul peak %.1f GFLOP/s (%d threads)%n", matmulPeak(2048, 5), Torch.threads());
+        int batch = Integer.parseInt(args[0]);
+        for (int i = 1; i < args.length; i++) {
+            Result r = trainStep(args[i], 1, 28, batch, 1, 3);
+            System.out.printf("%-8s batch %d: %.3f s/step, %.1f img/s, %.1f GFLOP/s%n", r.arch(), batch, r.seconds(),
+                    r.imagesPerSecond(), r.gflops());
+        }
+    }
+
     public static Result trainStep(String arch, int channels, int resolution, int batch, int warmup, int steps) {
         DiffusionNet net = Architectures.create(arch, channels, resolution, 0);
         Shape shape = new Shape(batch, channels, resolution, resolution);
