@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.reprodiff.bench.Bench;
 import org.reprodiff.bench.Figure;
+import org.reprodiff.bench.Sections;
+import org.reprodiff.data.ImageSet;
 import org.reprodiff.util.Json;
 import org.reprodiff.util.Torch;
 import picocli.CommandLine.Command;
@@ -24,6 +26,12 @@ public final class BenchCommand implements Callable<Integer> {
         Bench bench = new Bench(quick);
         try (NDManager m = Torch.newManager()) {
             bench.peak(m);
+            ImageSet fashion = Sections.data(bench);
+            Sections.training(bench, m);
+            Sections.sampling(bench, m);
+            Sections.samplerOverhead(bench, m);
+            Sections.optimum(bench, m, fashion);
+            Sections.search(bench, m, fashion);
         }
         if (json) {
             var root = Json.object();
@@ -43,11 +51,11 @@ public final class BenchCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "%-10s %-48s %12s %12s %12s %-10s %9s %7s  %s%n", "section", "figure",
                 "min", "median", "max", "unit", "GFLOP/s", "peak%", "target"));
         for (Figure f : bench.figures()) {
-            sb.append(String.format(Locale.ROOT, "%-10s %-48s %12.4g %12.4g %12.4g %-10s %9s %7s  %s%n", f.section(),
+            sb.append(String.format(Locale.ROOT, "%-10s %-48s %12.4g %12.4g %12.4g %-10s %9s %7s  %s%s%n", f.section(),
                     f.name(), f.min(), f.median(), f.max(), f.unit(),
                     f.gflops() == null ? "-" : String.format(Locale.ROOT, "%.1f", f.gflops()),
                     f.fractionOfPeak() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * f.fractionOfPeak()),
-                    f.target() == null ? "" : f.target()));
+                    f.target() == null ? "" : f.target(), f.note() == null ? "" : "  [" + f.note() + "]"));
         }
         return sb.toString();
     }

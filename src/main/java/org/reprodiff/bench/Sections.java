@@ -1,0 +1,181 @@
+package org.reprodiff.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.Locale;
+import org.reprodiff.analytic.EmpiricalOptimum;
+import org.reprodiff.data.Datasets;
+import org.reprodiff.data.ImageSet;
+import org.reprodiff.nn.Architectures;
+import org.reprodiff.nn.DiffusionNet;
+import org.reprodiff.nn.FlopCounter;
+import org.reprodiff.noise.SeedNoise;
+import org.reprodiff.sample.SamplerContext;
+import org.reprodiff.sample.Samplers;
+import org.reprodiff.sample.SigmaGrid;
+import org.reprodiff.score.Scores;
+import org.reprodiff.util.Torch;
+
+/** The benchmark sections of `reprodiff bench`: training, sampling, closed-form denoiser, scores, data. */
+public final class Sections {
+    private Sections() {}
+
+    private static DiffusionNet net(NDManager m, String arch, Shape batchShape) {
+        DiffusionNet net = Architectures.create(arch, (int) batchShape.get(1), (int) batchShape.get(2), 0);
+        synchronized (Torch.RNG_LOCK) {
+            Torch.seedRaw(0);
+            net.initialize(m, DataType.FLOAT32, batchShape);
+        }
+        return net;
+    }
+
+    /** One training step (forward + backward of the EDM loss shape; optimizer excluded) at 28×28, batch 128. */
+    public static void training(Bench b, NDManager root) {
+        String[] archs = b.quick() ? new String[] {"unet-s", "unet-m"} : new String[] {"unet-s", "unet-m", "unet-l", "uvit-s"};
+        int batch = 128;
+        for (String arch : archs) {
+            try (NDManager m = root.newSubManager()) {
+                Shape shape = new Shape(batch, 1, 28, 28);
+                DiffusionNet net = net(m, arch, shape);
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray x = m.randomNormal(shape);
+                NDArray c = m.randomNormal(new Shape(batch));
+                Timing t = Timing.measure(1, b.quick() ? 2 : 4, () -> {
+                    try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray out = net.forward(ps, x, c, true);
+                        out.attach(step);
+                        NDArray loss = out.sub(x).square().mean();
+                        gc.backward(loss);
+                    }
+                    for (var p : net.block().getParameters()) {
+                        p.getValue().getArray().getGradient().close();
+                    }
+                });
+                double flops = FlopCounter.TRAIN_FACTOR * (double) net.forwardFlops() * batch;
+                b.add(Figure.rate("training", arch + " step, batch 128, 28×28", "img/s", batch, flops, t, b.peak32(),
+                        "unet-m".equals(arch) ? "≥ 40%" : null, net.parameterCount() + " params"));
+            }
+        }
+    }
+
+    /** Network evaluations per second of unet-m at batch 256 (inference, no autograd). */
+    public static void sampling(Bench b, NDManager root) {
+        int batch = 256;
+        try (NDManager m = root.newSubManager()) {
+            Shape shape = new Shape(batch, 1, 28, 28);
+            DiffusionNet net = net(m, "unet-m", shape);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(shape);
+            NDArray c = m.randomNormal(new Shape(batch));
+            Timing t = Timing.measure(1, b.quick() ? 3 : 6, () -> {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray out = net.forward(ps, x, c, false);
+                    out.attach(step);
+                }
+            });
+            b.add(Figure.rate("sampling", "unet-m evaluation, batch 256, 28×28", "img-evals/s", batch,
+                    (double) net.forwardFlops() * batch, t, b.peak32(), "≥ 50%", null));
+        }
+    }
+
+    /** Java-side cost of one sampler step with a near-free denoiser, as a share of a unet-s call at batch 64. */
+    public static void samplerOverhead(Bench b, NDManager root) {
+        int batch = 64;
+        try (NDManager m = root.newSubManager()) {
+            Shape shape = new Shape(batch, 1, 28, 28);
+            DiffusionNet net = net(m, "unet-s", shape);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(shape);
+            NDArray c = m.randomNormal(new Shape(batch));
+            Timing netCall = Timing.measure(2, b.quick() ? 5 : 10, () -> {
+                try (NDManager step = m.newSubManager()) {
+                    net.forward(ps, x, c, false).attach(step);
+                }
+            });
+            long[] seeds = new long[batch];
+            for (int i = 0; i < batch; i++) {
+                seeds[i] = i;
+            }
+            NDArray z = SeedNoise.batch(m, seeds, new Shape(1, 28, 28));
+            int steps = 18;
+            double[] sigmas = SigmaGrid.edm(steps, 80, 0.002, 7);
+            for (String name : new String[] {"euler", "heun", "dpmpp2m"}) {
+                var sampler = Samplers.byName(name);
+                Timing t = Timing.measure(2, b.quick() ? 5 : 10, () -> {
+                    try (NDManager run = m.newSubManager()) {
+                        NDArray zz = z.duplicate();
+                        zz.attach(run);
+                        sampler.sample((xx, s) -> xx, zz, sigmas, SamplerContext.of(seeds)).attach(run);
+                    }
+                });
+                double perStep = t.median() / steps;
+                double share = perStep / netCall.median();
+                b.add(Figure.value("sampling", name + " step overhead (identity denoiser), batch 64", "ms/step",
+                        1e3 * t.min() / steps, 1e3 * perStep, 1e3 * t.max() / steps, "≤ 5% of unet-s call",
+                        String.format(Locale.ROOT, "%.1f%% of a unet-s call (%.1f ms)", 100 * share, 1e3 * netCall.median())));
+            }
+        }
+    }
+
+    /** The empirical optimum on Fashion-MNIST (N = 60000), 256 samples (quick: 64), Euler steps, fp64. */
+    public static void optimum(Bench b, NDManager root, ImageSet train) {
+        int q = b.quick() ? 64 : 256;
+        int steps = b.quick() ? 3 : 18;
+        try (NDManager m = root.newSubManager(); EmpiricalOptimum opt = new EmpiricalOptimum(train, m)) {
+            long[] seeds = new long[q];
+            for (int i = 0; i < q; i++) {
+                seeds[i] = 100000 + i;
+            }
+            NDArray z = SeedNoise.batch(m, seeds, train.shape());
+            double[] sigmas = SigmaGrid.edm(steps, 80, 0.002, 7);
+            var euler = Samplers.byName("euler");
+            Timing t = Timing.measure(0, b.quick() ? 1 : 3, () -> {
+                try (NDManager run = m.newSubManager()) {
+                    NDArray zz = z.duplicate();
+                    zz.attach(run);
+                    euler.sample(opt, zz, sigmas, SamplerContext.of(seeds)).attach(run);
+                }
+            });
+            double flops = 4.0 * q * train.size() * train.dim() * steps;
+            b.add(Figure.rate("optimum", String.format(Locale.ROOT, "empirical optimum N=%d, %d samples, %d Euler steps",
+                    train.size(), q, steps), "samples/s", q, flops, t, b.peak64(), "≥ 85% of fp64 peak", "fp64"));
+        }
+    }
+
+    /** GL's nearest-neighbour search: 10000 samples (quick: 2000) against 60000 images, fp32. */
+    public static void search(Bench b, NDManager root, ImageSet train) {
+        int q = b.quick() ? 2000 : 10000;
+        try (NDManager m = root.newSubManager()) {
+            NDArray t = normalizedRows(train.all(m));
+            synchronized (Torch.RNG_LOCK) {
+                Torch.seedRaw(3);
+            }
+            NDArray queries = normalizedRows(m.randomNormal(new Shape(q, train.dim())));
+            Timing timing = Timing.measure(0, b.quick() ? 1 : 2, () -> Scores.maxSimilarity(queries, t));
+            double flops = 2.0 * q * train.size() * train.dim();
+            b.add(Figure.rate("scores", "GL search " + q + " × " + train.size(), "samples/s", q, flops, timing,
+                    b.peak32(), "≥ 85%", null));
+            NumpyPeer.search(q, train.size(), train.dim()).ifPresent(sec -> b.add(Figure.rate("scores",
+                    "GL search in numpy (peer)", "samples/s", q, flops, new Timing(sec, sec, sec, 1), b.peak32(), null,
+                    "numpy matmul + max, same blocks")));
+        }
+    }
+
+    private static NDArray normalizedRows(NDArray x) {
+        NDArray flat = x.reshape(x.getShape().get(0), -1);
+        return flat.div(flat.norm(new int[] {1}, true));
+    }
+
+    /** Loading all of Fashion-MNIST into an image set. */
+    public static ImageSet data(Bench b) {
+        ImageSet[] last = new ImageSet[1];
+        Timing t = Timing.measure(1, b.quick() ? 3 : 5, () -> last[0] = Datasets.load("fashion-mnist", "train", null, null));
+        b.add(Figure.value("data", "load Fashion-MNIST train (60000)", "s", t.min(), t.median(), t.max(), "< 1 s", null));
+        return last[0];
+    }
+}
