@@ -57,7 +57,7 @@ public record ConsistencyLoss(int s0, int s1, double sigmaMin, double sigmaMax, 
     }
 
     /** erf by Abramowitz–Stegun 7.1.26 (absolute error below 1.5e-7). */
-    static double erf(double x) {
+    public static double erf(double x) {
         double t = 1 / (1 + 0.3275911 * Math.abs(x));
         double y = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
                 * Math.exp(-x * x);

@@ -31,7 +31,7 @@ public final class Architectures {
         }
         return switch (arch) {
             case "tiny" -> new Net(arch, new TinyConv(channels, 32, dropout));
-            case "mlp-tiny" -> new Net(arch, new Mlp(channels * resolution * resolution, 256, dropout));
+            case "mlp-tiny" -> new Net(arch, new Mlp(channels * resolution * resolution, 512, dropout));
             default -> throw new UserException("--arch: unknown architecture '" + arch + "' (expected one of " + names() + ")");
         };
     }
@@ -57,9 +57,9 @@ public final class Architectures {
         }
     }
 
-    /** Positional embedding of c_noise: [cos(c·f_i), sin(c·f_i)], f_i = 10000^(−i/k). (B) → (B, 2k). */
+    /** Fourier embedding of c_noise: [cos(c·f_i), sin(c·f_i)], f_i geometric from 10 down to 0.001. (B) → (B, 2k). */
     static NDArray embed(NDArray c, int k) {
-        NDArray f = c.getManager().arange(0, k, 1, DataType.FLOAT32).mul(-Math.log(10000) / k).exp();
+        NDArray f = c.getManager().arange(0, k, 1, DataType.FLOAT32).mul(-Math.log(10000) / (k - 1)).exp().mul(10);
         NDArray a = c.reshape(-1, 1).mul(f.reshape(1, -1));
         return a.cos().concat(a.sin(), 1);
     }

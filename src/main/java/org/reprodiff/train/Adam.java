@@ -54,8 +54,8 @@ public final class Adam {
                 NDArray g = gradScale == 1 ? grads.get(i) : grads.get(i).mul(gradScale);
                 m.get(i).muli(BETA1).addi(g.mul(1 - BETA1));
                 v.get(i).muli(BETA2).addi(g.square().mul(1 - BETA2));
-                NDArray denom = v.get(i).div(bc2).sqrt().add(EPS);
-                p.subi(m.get(i).div(bc1).div(denom).mul(lr));
+                NDArray denom = v.get(i).sqrt().add(EPS * Math.sqrt(bc2)); // PyTorch's form: (√v/√bc2 + ε)·√bc2
+                p.subi(m.get(i).div(denom).muli(lr * Math.sqrt(bc2) / bc1));
             }
         }
     }

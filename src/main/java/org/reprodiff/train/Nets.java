@@ -54,6 +54,16 @@ final class Nets {
         return out;
     }
 
+    /**
+     * Copies values into an existing finite array in place (a·0 + v, exact), without NDArray.set, whose
+     * libtorch path prints a deprecation warning. Call with autograd off.
+     */
+    static void assign(NDArray a, float[] values) {
+        try (NDArray v = a.getManager().create(values, a.getShape())) {
+            a.muli(0).addi(v);
+        }
+    }
+
     /** Runs with PyTorch autograd off (this thread), restoring the previous mode. */
     static <T> T noGrad(Supplier<T> body) {
         boolean prev = JniUtils.isGradMode();

@@ -58,7 +58,7 @@ public final class Runs {
         Map<String, float[]> ema = Checkpoint.loadEma(runDir, names, Nets.shapes(arrays));
         Nets.noGrad(() -> {
             for (int i = 0; i < names.size(); i++) {
-                arrays.get(i).set(ema.get(names.get(i)));
+                Nets.assign(arrays.get(i), ema.get(names.get(i)));
                 arrays.get(i).setRequiresGradient(false);
             }
         });

@@ -55,6 +55,7 @@ public final class TrainRun {
     private final boolean resume;
     private final boolean force;
     private final long stopAfter;
+    private final java.util.function.LongConsumer onStep;
     private volatile boolean stopRequested;
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -70,6 +71,7 @@ public final class TrainRun {
         this.resume = b.resume;
         this.force = b.force;
         this.stopAfter = b.stopAfter;
+        this.onStep = b.onStep;
     }
 
     public static Builder builder() {
@@ -105,7 +107,12 @@ public final class TrainRun {
                 throw UserException.of(out, "holds a training run already; add --resume to continue it, or choose another --out");
             }
             JsonNode prev = Json.read(optFile, JsonNode.class);
-            JsonNode mine = Json.MAPPER.valueToTree(opts.fingerprint());
+            JsonNode mine;
+            try { // through text, so that number node types match those read from the file
+                mine = Json.MAPPER.readTree(Json.toString(opts.fingerprint()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
             List<String> diffs = new ArrayList<>();
             for (Iterator<String> it = mine.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
@@ -160,7 +167,7 @@ public final class TrainRun {
                 Nets.noGrad(() -> {
                     for (int g = 0; g < groups.size(); g++) {
                         for (int i = 0; i < names.size(); i++) {
-                            groups.get(g).get(i).set(ck.values().get(Checkpoint.GROUPS.get(g) + "." + names.get(i)));
+                            Nets.assign(groups.get(g).get(i), ck.values().get(Checkpoint.GROUPS.get(g) + "." + names.get(i)));
                         }
                     }
                 });
@@ -253,6 +260,9 @@ public final class TrainRun {
                         tickSkips = 0;
                         tickStart = System.nanoTime();
                         tickNimg = nimg;
+                    }
+                    if (onStep != null) {
+                        onStep.accept(step);
                     }
                     if (bar != null) {
                         bar.update(nimg, String.format(Locale.ROOT, "loss %.4f | skipped %d", loss, skips));
@@ -435,6 +445,7 @@ public final class TrainRun {
         private boolean resume = true;
         private boolean force;
         private long stopAfter = -1;
+        private java.util.function.LongConsumer onStep;
 
         public Builder data(ImageSet v) { data = v; return this; }
         /** How the CLI made the data (recorded in options.json only). */
@@ -464,6 +475,9 @@ public final class TrainRun {
         public Builder force(boolean v) { force = v; return this; }
         /** Stop (with a checkpoint) once this many steps are done, as an interruption would; -1 = never. */
         public Builder stopAfterSteps(long v) { stopAfter = v; return this; }
+
+        /** Called on the training thread after every step with the number of steps done. */
+        public Builder onStep(java.util.function.LongConsumer v) { onStep = v; return this; }
 
         public TrainRun build() {
             return new TrainRun(this);
