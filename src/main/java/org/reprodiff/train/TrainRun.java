@@ -267,7 +267,7 @@ public final class TrainRun {
                     if (bar != null) {
                         bar.update(nimg, String.format(Locale.ROOT, "loss %.4f | skipped %d", loss, skips));
                     }
-                    if (crossed(prevNimg, nimg, snapImg) && !last) {
+                    if (crossed(prevNimg, nimg, snapImg) && !last && consecutive == 0) { // no snapshot inside a non-finite streak
                         Checkpoint.save(out, names, groups, new Checkpoint.Counters(step, nimg, adam.steps(), skips), seed,
                                 opts.fingerprint());
                         savedStep = step;
@@ -294,7 +294,7 @@ public final class TrainRun {
             return y;
         }
         boolean[] f = order.flips(step);
-        NDArray mask = sub.create(f, new Shape(f.length, 1, 1, 1));
+        NDArray mask = sub.create(f, new Shape(f.length, 1, 1, 1)).broadcast(y.getShape());
         return NDArrays.where(mask, y.flip(3), y);
     }
 

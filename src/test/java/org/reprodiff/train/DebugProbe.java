@@ -23,7 +23,7 @@ class DebugProbe {
         String arch = System.getProperty("arch", "mlp-tiny");
         double kimg = Double.parseDouble(System.getProperty("kimg", "6.4"));
         long t0 = System.nanoTime();
-        TrainStats st = TrainRun.builder().data(data).arch(arch).precond("edm").kimg(kimg).batch(32)
+        TrainStats st = TrainRun.builder().data(data).arch(arch).precond("edm").kimg(kimg).batch(Integer.getInteger("batch", 32)).lr(Double.parseDouble(System.getProperty("lr", "2e-3")))
                 .emaHalflifeKimg(Double.parseDouble(System.getProperty("hl", "500")))
                 .seed(1).out(tmp.resolve("r")).build().run(false);
         System.out.printf("PROBE %d steps %.1f img/s %.1fs loss %.4f%n", st.step(), st.imgPerSecond(), (System.nanoTime() - t0) / 1e9, st.loss());
