@@ -128,7 +128,7 @@ public final class TrainRun {
         }
         if (Files.isDirectory(out)) {
             try (var s = Files.list(out)) {
-                if (s.findAny().isPresent()) {
+                if (s.anyMatch(p -> !p.getFileName().toString().equals(".lock"))) {
                     throw UserException.of(out, "folder is not empty and holds no reprodiff run; choose a new or empty --out");
                 }
             } catch (IOException e) {
@@ -142,6 +142,34 @@ public final class TrainRun {
 
     private TrainStats train(boolean showProgress) {
         JsonNode existing = checkFolder();
+        Path lockFile = out.resolve(".lock");
+        try (java.nio.channels.FileChannel ch = lockChannel(lockFile)) {
+            java.nio.channels.FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw UserException.of(out, "another reprodiff process is training in this folder");
+            }
+            try {
+                return trainLocked(existing, showProgress);
+            } finally {
+                lock.release();
+                Files.deleteIfExists(lockFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(lockFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static java.nio.channels.FileChannel lockChannel(Path f) throws IOException {
+        Files.createDirectories(f.getParent());
+        return java.nio.channels.FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
+    private TrainStats trainLocked(JsonNode existing, boolean showProgress) {
         Torch.useDevice(opts.device());
         long total = opts.totalSteps();
         int batch = opts.batch();

@@ -32,14 +32,20 @@ class TrainMemoryProbe {
     void rssGrowth() {
         Progress.setQuiet(true);
         String arch = System.getProperty("arch", "tiny");
-        ImageSet data = Datasets.load("fashion-mnist", "train", 16, null).subset(256, 0);
+        ImageSet data = Datasets.load("fashion-mnist", "train", Integer.getInteger("res", 16), null).subset(256, 0);
         long[] at = new long[2];
-        TrainStats st = TrainRun.builder().data(data).arch(arch).precond("edm").kimg(2000 * 32 / 1000.0).batch(32)
+        int steps = Integer.getInteger("steps", 2000);
+        TrainStats st = TrainRun.builder().data(data).arch(arch).precond("edm").kimg(steps * 32 / 1000.0).batch(32)
                 .snapshotKimg(1000).seed(1).out(tmp.resolve("r")).onStep(s -> {
                     if (s == 200) {
                         at[0] = rssKb();
                     } else if (s == 2000) {
                         at[1] = rssKb();
+                    }
+                    if (s % 500 == 0) {
+                        Runtime r = Runtime.getRuntime();
+                        System.out.printf("PROBE step %d RSS %d kB heap committed %d kB used %d kB%n", s, rssKb(),
+                                r.totalMemory() / 1024, (r.totalMemory() - r.freeMemory()) / 1024);
                     }
                 }).build().run(false);
         System.out.printf("PROBE %s: %.1f img/s; RSS step 200 = %d kB, step 2000 = %d kB, growth %.2f%%%n", arch,
