@@ -25,6 +25,20 @@ class TrainQualityTest {
     @TempDir
     Path tmp;
 
+    private static int threads;
+
+    /** These networks are tiny: one intra-op thread is 2–4× faster than two on a loaded 2-core machine. */
+    @org.junit.jupiter.api.BeforeAll
+    static void oneThread() {
+        threads = Torch.threads();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreThreads() {
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
+
     static ImageSet fourImages() {
         return Datasets.load("fashion-mnist", "train", Integer.getInteger("res", 8), null).subset(4, 0);
     }
