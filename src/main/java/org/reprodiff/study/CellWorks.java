@@ -1,18 +1,13 @@
 package org.reprodiff.study;
 
 import java.util.function.Supplier;
-import org.reprodiff.util.UserException;
 
 /**
- * Where the CLI gets its CellWork and DataSizer. After the merge the lead sets
- * {@code CellWorks.setReal(RealCellWork::new, RealCellWork::datasetSize)} (or replaces the defaults below).
- * --dry-run uses {@link FakeCellWork}: simulated cells, for checking a spec, sharding and the report.
+ * Where the CLI gets its CellWork and DataSizer: {@link RealCellWork} (training, sampling, scoring) by default;
+ * tests may swap it. --dry-run uses {@link FakeCellWork}: simulated cells, for checking a spec, sharding and the report.
  */
 public final class CellWorks {
-    private static volatile Supplier<CellWork> real = () -> {
-        throw new UserException("study: training, sampling and scoring are not wired into studies yet; "
-                + "use --dry-run to exercise the study machinery with simulated cells");
-    };
+    private static volatile Supplier<CellWork> real = RealCellWork::new;
     private static volatile DataSizer sizer = DataSizer.DATASETS;
 
     private CellWorks() {}

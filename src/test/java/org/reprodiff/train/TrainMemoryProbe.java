@@ -31,7 +31,7 @@ class TrainMemoryProbe {
     @Test
     void rssGrowth() {
         Progress.setQuiet(true);
-        String arch = System.getProperty("arch", "tiny");
+        String arch = System.getProperty("arch", "unet-s");
         ImageSet data = Datasets.load("fashion-mnist", "train", Integer.getInteger("res", 16), null).subset(256, 0);
         long[] at = new long[2];
         int steps = Integer.getInteger("steps", 2000);

@@ -113,7 +113,7 @@ class TrainQualityTest {
         }
     }
 
-    static final String ARCH = System.getProperty("arch", "mlp-tiny");
+    static final String ARCH = System.getProperty("arch", "mlp");
 
     @Test
     void consistencyOneStepSamplesAreNearTheData() {
@@ -146,7 +146,7 @@ class TrainQualityTest {
         Progress.setQuiet(true);
         ImageSet data = Datasets.load("molrg", "train", null, null).subset(512, 0);
         Path run = tmp.resolve("molrg");
-        TrainRun.builder().data(data).arch("mlp-tiny").precond("edm").kimg(9.6).batch(64).tickKimg(0.64)
+        TrainRun.builder().data(data).arch("mlp").precond("edm").kimg(9.6).batch(64).tickKimg(0.64)
                 .seed(3).out(run).build().run(false);
         List<String> lines = Files.readAllLines(run.resolve(TrainRun.STATS));
         assertThat(lines).hasSize(15);

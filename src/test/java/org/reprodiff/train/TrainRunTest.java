@@ -60,8 +60,8 @@ class TrainRunTest {
 
     @Test
     void interruptedAndResumedRunEqualsUninterruptedBitForBit() throws Exception {
-        for (String arch : new String[] {"tiny", "mlp-tiny"}) {
-            boolean ct = arch.equals("mlp-tiny");
+        for (String arch : new String[] {"unet-s", "mlp"}) {
+            boolean ct = arch.equals("mlp");
             Path a = tmp.resolve("a-" + arch);
             Path b = tmp.resolve("b-" + arch);
             TrainStats full = small(molrg16, a, arch, ct).build().run(false);
@@ -85,7 +85,7 @@ class TrainRunTest {
     }
 
     static String[] trainArgs(Path out, String seed, String... extra) {
-        String[] base = {"train", "--data", "molrg", "--n", "16", "--arch", "mlp-tiny", "--precond", "edm",
+        String[] base = {"train", "--data", "molrg", "--n", "16", "--arch", "mlp", "--precond", "edm",
             "--kimg", "0.08", "--batch", "8", "--seed", seed, "--out", out.toString()};
         String[] all = Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
@@ -152,13 +152,13 @@ class TrainRunTest {
     @Test
     void corruptOrTruncatedCheckpointIsOneLineErrorAndNothingIsOverwritten() throws Exception {
         Path run = tmp.resolve("run");
-        small(molrg16, run, "mlp-tiny", false).stopAfterSteps(5).build().run(false);
+        small(molrg16, run, "mlp", false).stopAfterSteps(5).build().run(false);
         Path npz = checkpointNpz(run);
         byte[] good = Files.readAllBytes(npz);
 
         Files.write(npz, Arrays.copyOf(good, good.length / 2)); // truncated
         Map<String, byte[]> before = snapshot(run);
-        assertThatThrownBy(() -> small(molrg16, run, "mlp-tiny", false).build().run(false))
+        assertThatThrownBy(() -> small(molrg16, run, "mlp", false).build().run(false))
                 .isInstanceOf(UserException.class).hasMessageContaining("corrupt or truncated checkpoint")
                 .hasMessageNotContaining("\n");
         assertSameFiles(before, snapshot(run));
@@ -168,14 +168,14 @@ class TrainRunTest {
         Files.write(npz, flipped);
         before = snapshot(run);
         StringWriter err = new StringWriter();
-        int code = cli(err, "train", "--data", "molrg", "--n", "16", "--arch", "mlp-tiny", "--kimg", "0.08", "--batch", "8",
+        int code = cli(err, "train", "--data", "molrg", "--n", "16", "--arch", "mlp", "--kimg", "0.08", "--batch", "8",
                 "--seed", "1", "--out", run.toString(), "--resume", "--force");
         assertThat(code).isEqualTo(Main.BAD_INPUT);
         assertThat(err.toString().strip()).contains("SHA-256").doesNotContain("\n");
         assertSameFiles(before, snapshot(run));
 
         Files.writeString(run.resolve("checkpoint.json"), "{\"format\": \"reprodiff-che");
-        assertThatThrownBy(() -> small(molrg16, run, "mlp-tiny", false).build().run(false))
+        assertThatThrownBy(() -> small(molrg16, run, "mlp", false).build().run(false))
                 .isInstanceOf(UserException.class).hasMessageContaining("checkpoint.json");
     }
 
@@ -186,7 +186,7 @@ class TrainRunTest {
         Arrays.fill(d, 0, dim, Float.NaN); // image 0 is NaN
         ImageSet someNaN = new ImageSet("molrg", "molrg with a NaN image", 1, 16, 16, d, null);
         Path run = tmp.resolve("some");
-        TrainStats st = TrainRun.builder().data(someNaN).arch("mlp-tiny").precond("edm").kimg(0.032).batch(1)
+        TrainStats st = TrainRun.builder().data(someNaN).arch("mlp").precond("edm").kimg(0.032).batch(1)
                 .seed(1).out(run).build().run(false);
         assertThat(st.finished()).isTrue();
         assertThat(st.skips()).isEqualTo(2); // 32 steps = 2 epochs of 16: image 0 once in each
@@ -199,12 +199,12 @@ class TrainRunTest {
         }
 
         Path good = tmp.resolve("good");
-        small(molrg16, good, "mlp-tiny", false).stopAfterSteps(4).build().run(false);
+        small(molrg16, good, "mlp", false).stopAfterSteps(4).build().run(false);
         Map<String, byte[]> before = snapshot(good);
         float[] nan = new float[d.length];
         Arrays.fill(nan, Float.NaN);
         ImageSet allNaN = new ImageSet("molrg", "all NaN", 1, 16, 16, nan, null);
-        assertThatThrownBy(() -> small(allNaN, good, "mlp-tiny", false).maxSkips(3).force(true).build().run(false))
+        assertThatThrownBy(() -> small(allNaN, good, "mlp", false).maxSkips(3).force(true).build().run(false))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("3 consecutive non-finite steps").hasMessageContaining("last good checkpoint kept (step 4)");
         Map<String, byte[]> after = snapshot(good);
@@ -219,8 +219,8 @@ class TrainRunTest {
     void seedsChangeWeightsAndEmaModelMatchesCheckpoint() throws Exception {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
-        small(molrg16, a, "tiny", false).kimg(0.04).build().run(false);
-        small(molrg16, b, "tiny", false).kimg(0.04).seed(6).build().run(false);
+        small(molrg16, a, "unet-s", false).kimg(0.04).build().run(false);
+        small(molrg16, b, "unet-s", false).kimg(0.04).seed(6).build().run(false);
         Map<String, NpyArray> ca = Npy.readNpz(checkpointNpz(a));
         Map<String, NpyArray> ea = Npy.readNpz(a.resolve("ema.npz"));
         ea.forEach((k, v) -> assertThat(v.values()).containsExactly(ca.get("ema." + k).values()));
@@ -229,7 +229,7 @@ class TrainRunTest {
             Denoiser den = Runs.loadDenoiser(a, m);
             NDArray x = m.zeros(new Shape(1, 1, 16, 16), DataType.FLOAT32);
             assertThat(den.denoise(x, m.create(new float[] {0.5f})).getShape()).isEqualTo(x.getShape());
-            assertThat(den.describe()).contains("tiny/vp");
+            assertThat(den.describe()).contains("unet-s/vp");
         }
     }
 }

@@ -1,0 +1,159 @@
+package org.reprodiff.study;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.reprodiff.analytic.EmpiricalOptimum;
+import org.reprodiff.analytic.GaussianDenoiser;
+import org.reprodiff.data.Datasets;
+import org.reprodiff.data.ImageSet;
+import org.reprodiff.diffusion.Denoiser;
+import org.reprodiff.noise.Npy;
+import org.reprodiff.noise.NpyArray;
+import org.reprodiff.noise.SeedNoise;
+import org.reprodiff.sample.SampleRun;
+import org.reprodiff.sample.Samplers;
+import org.reprodiff.score.SampleSet;
+import org.reprodiff.score.Scores;
+import org.reprodiff.score.Similarity;
+import org.reprodiff.study.StudySpec.DataSpec;
+import org.reprodiff.study.StudySpec.SamplerSpec;
+import org.reprodiff.train.ConsistencySampler;
+import org.reprodiff.train.Runs;
+import org.reprodiff.train.TrainRun;
+import org.reprodiff.util.Torch;
+import org.reprodiff.util.UserException;
+
+/** The real stages of a cell: training (train), sampling (sample, analytic) and scoring (score). */
+public final class RealCellWork implements CellWork {
+    private final Map<DataSpec, ImageSet> datasets = new ConcurrentHashMap<>();
+
+    /** The cell's training subset (disjoint halves for part 0/1). */
+    ImageSet subset(CellSpec c) {
+        DataSpec d = c.data();
+        ImageSet full = datasets.computeIfAbsent(d, k -> Datasets.load(k.spec(), k.split(), k.resize() > 0 ? k.resize() : null,
+                k.classes() == null ? null : k.classes().stream().mapToInt(Integer::intValue).toArray()));
+        return Subsets.of(full, c.n(), c.subsetSeed(), c.part());
+    }
+
+    @Override
+    public void train(CellSpec c, Path runDir, ProgressSink progress) {
+        boolean ct = "ct".equals(c.precond());
+        JsonNode o = c.options();
+        TrainRun.Builder b = TrainRun.builder().data(subset(c))
+                .dataSpec(c.data().spec(), c.n(), c.subsetSeed(), c.data().resize() > 0 ? c.data().resize() : null)
+                .arch(c.arch()).precond(ct ? "edm" : c.precond()).ct(ct).kimg(c.kimg()).batch(c.batch()).lr(c.lr())
+                .seed(c.seed()).out(runDir).resume(true);
+        if (o != null) {
+            if (o.has("ema_halflife_kimg")) {
+                b.emaHalflifeKimg(o.get("ema_halflife_kimg").asDouble());
+            }
+            if (o.has("dropout")) {
+                b.dropout(o.get("dropout").asDouble());
+            }
+            if (o.has("warmup_kimg")) {
+                b.warmupKimg(o.get("warmup_kimg").asDouble());
+            }
+            if (o.has("xflip")) {
+                b.xflip(o.get("xflip").asBoolean());
+            }
+            if (o.has("clip")) {
+                b.clip(o.get("clip").asDouble());
+            }
+            if (o.has("snapshot_kimg")) {
+                b.snapshotKimg(o.get("snapshot_kimg").asDouble());
+            }
+        }
+        long total = Math.max(1, Math.round(c.kimg() * 1000 / c.batch()));
+        b.onStep(step -> progress.update(Math.min(1.0, step / (double) total), "step " + step + "/" + total));
+        b.build().run(false);
+        progress.update(1, "trained");
+    }
+
+    @Override
+    public void sample(CellSpec c, Path runDir, SamplerSpec s, long[] seeds, Path samplesDir, ProgressSink progress) {
+        try (NDManager m = Torch.newManager()) {
+            ImageSet train = c.isReference() ? subset(c) : null;
+            Shape shape = c.isReference() ? train.shape() : runShape(runDir);
+            if (!c.isReference() && Runs.isConsistency(runDir)) {
+                Denoiser d = Runs.loadDenoiser(runDir, m);
+                NDArray z = SeedNoise.batch(m, seeds, shape);
+                float[] x = ConsistencySampler.sample(d, z, s.steps(), seeds).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                long[] dims = new long[] {seeds.length, shape.get(0), shape.get(1), shape.get(2)};
+                Npy.write(samplesDir.resolve("samples.npy"), NpyArray.ofFloats(dims, x));
+                org.reprodiff.util.Json.write(samplesDir.resolve("sample.json"), Map.of("model", runDir.toString(),
+                        "sampler", "consistency", "steps", s.steps(), "seeds", seeds));
+                return;
+            }
+            Denoiser d = c.isReference() ? reference(c.arch(), train, m) : Runs.loadDenoiser(runDir, m);
+            try {
+                SampleRun.run(d, shape, seeds, samplerSpec(s), samplesDir, false);
+            } finally {
+                if (d instanceof AutoCloseable ac) {
+                    try {
+                        ac.close();
+                    } catch (Exception ignored) {
+                        // sub-manager close
+                    }
+                }
+            }
+            progress.update(1, "sampled");
+        }
+    }
+
+    private static Shape runShape(Path runDir) {
+        JsonNode j = Runs.options(runDir);
+        return new Shape(j.get("channels").asInt(), j.get("height").asInt(), j.get("width").asInt());
+    }
+
+    private static Denoiser reference(String name, ImageSet train, NDManager m) {
+        switch (name) {
+            case "optimal":
+                return new EmpiricalOptimum(train, m);
+            case "gaussian":
+                return GaussianDenoiser.fromData(train, m);
+            default:
+                throw new UserException("references: unknown closed-form denoiser '" + name + "' (expected optimal or gaussian)");
+        }
+    }
+
+    static org.reprodiff.sample.SamplerSpec samplerSpec(SamplerSpec s) {
+        JsonNode o = s.options();
+        Samplers.Churn churn = Samplers.Churn.DEFAULT;
+        if (o != null && o.has("s_churn")) {
+            churn = new Samplers.Churn(o.get("s_churn").asDouble(), o.path("s_tmin").asDouble(churn.sTmin()),
+                    o.path("s_tmax").asDouble(churn.sTmax()), o.path("s_noise").asDouble(churn.sNoise()));
+        }
+        return new org.reprodiff.sample.SamplerSpec(s.name(), s.steps(), "edm", 80, 0.002, 7, churn);
+    }
+
+    @Override
+    public Map<String, Double> score(CellSpec c, Path samplesDir, ProgressSink progress) {
+        ImageSet train = subset(c);
+        SampleSet x = SampleSet.read(samplesDir);
+        Map<String, Double> out = new LinkedHashMap<>();
+        try (NDManager m = Torch.newManager()) {
+            Similarity sim = Similarity.of(c.similarity().backend(), () -> train, m);
+            Scores.Gl gl = Scores.gl(x, train, sim, c.similarity().threshold());
+            out.put("gl", gl.gl());
+            out.put("mean_max_similarity", gl.meanMaxSimilarity());
+        }
+        out.put("mem", train.size() >= 2 ? Scores.mem(x, train).mem() : Double.NaN);
+        return out;
+    }
+
+    @Override
+    public PairScore pair(CellSpec a, Path samplesA, CellSpec b, Path samplesB, StudySpec.SimilaritySpec similarity) {
+        try (NDManager m = Torch.newManager()) {
+            ImageSet fit = subset(a);
+            Similarity sim = Similarity.of(similarity.backend(), () -> fit, m);
+            Scores.Rp rp = Scores.rp(SampleSet.read(samplesA), SampleSet.read(samplesB), sim, similarity.threshold());
+            return new PairScore(rp.rp(), rp.meanSimilarity());
+        }
+    }
+}
