@@ -25,6 +25,9 @@ public record Plan(StudySpec spec, List<CellSpec> cells, List<PairSpec> pairs) {
             List<CellSpec> atN = new ArrayList<>();
             for (int part : parts) {
                 for (ModelSpec m : spec.models()) {
+                    if (!m.trainsAt(n)) {
+                        continue;
+                    }
                     atN.add(new CellSpec("model", m.name(), m.arch(), m.precond(), m.kimgFor(n), m.batch(), m.lr(),
                             m.seed(), m.options(), spec.data(), n, spec.subsetSeed(), part, spec.seeds(),
                             spec.samplers(), spec.similarity()));

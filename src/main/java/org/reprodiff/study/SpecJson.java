@@ -37,6 +37,9 @@ public final class SpecJson {
             mo.put("lr", m.lr());
             mo.put("seed", m.seed());
             mo.set("options", m.options());
+            if (m.sizes() != null) {
+                mo.set("sizes", Json.MAPPER.valueToTree(m.sizes()));
+            }
         }
         o.put("seeds", s.seeds());
         ArrayNode samplers = o.putArray("samplers");

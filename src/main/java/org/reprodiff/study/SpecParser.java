@@ -279,7 +279,7 @@ public final class SpecParser {
                 errors.add(at.substring(0, at.length() - 1) + ": expected an object");
                 continue;
             }
-            known(m, at, Set.of("name", "arch", "precond", "kimg", "batch", "lr", "seed", "options"));
+            known(m, at, Set.of("name", "arch", "precond", "kimg", "batch", "lr", "seed", "options", "sizes"));
             String name = str(m, "name", at, true);
             if (name != null && !NAME.matcher(name).matches()) {
                 errors.add(at + "name: must be 1..64 printable characters");
@@ -309,7 +309,16 @@ public final class SpecParser {
             if (!options.isObject()) {
                 errors.add(at + "options: expected an object");
             }
-            out.add(new ModelSpec(name, arch, precond, budget, batch, lr, lng(m, "seed", 0), options));
+            List<Integer> own = null;
+            if (m.hasNonNull("sizes")) {
+                own = sizes(m.get("sizes"));
+                for (int n : own) {
+                    if (!sizes.contains(n)) {
+                        errors.add(at + "sizes: " + n + " is not one of the study's sizes");
+                    }
+                }
+            }
+            out.add(new ModelSpec(name, arch, precond, budget, batch, lr, lng(m, "seed", 0), options, own));
         }
         return out;
     }

@@ -34,13 +34,22 @@ public record StudySpec(String name, DataSpec data, List<Integer> sizes, long su
     }
 
     /**
-     * A model: arch, precond (or "ct" = consistency training), training budget, batch, lr, seed, and free
-     * trainer options (EMA half-life, dropout, ...) passed through to the trainer.
+     * A model: arch, precond (or "ct" = consistency training), training budget, batch, lr, seed, free
+     * trainer options (EMA half-life, dropout, ...) passed through to the trainer, and the sizes it is trained
+     * at (null = every size of the study).
      */
     public record ModelSpec(String name, String arch, String precond, Budget kimg, int batch, double lr, long seed,
-            JsonNode options) {
+            JsonNode options, List<Integer> sizes) {
+        public ModelSpec {
+            sizes = sizes == null ? null : List.copyOf(sizes);
+        }
+
         public double kimgFor(int n) {
             return kimg.kimg(n);
+        }
+
+        public boolean trainsAt(int n) {
+            return sizes == null || sizes.contains(n);
         }
     }
 
