@@ -44,7 +44,10 @@ class SpecParserTest {
         StudySpec demo = SpecParser.preset("demo", DataSizer.BUILTIN, Map.of("data", "fashion-mnist"));
         assertThat(demo.data().spec()).isEqualTo("fashion-mnist");
         assertThat(demo.data().resize()).isEqualTo(16);
-        assertThat(Plan.of(demo).cells()).hasSize(20);
+        // unet-s and unet-m at 5 sizes, uvit-s only at its own sizes (16, 1024), the optimum at 5
+        assertThat(Plan.of(demo).cells()).hasSize(17);
+        assertThat(Plan.of(demo).cells().stream().filter(c -> c.name().equals("uvit-s")).map(CellSpec::n))
+                .containsExactly(16, 1024);
         assertThat(demo.seedValues()).hasSize(64);
         assertThat(Plan.of(SpecParser.preset("halves", DataSizer.BUILTIN, Map.of())).cells().get(1).part()).isEqualTo(1);
         assertThatThrownBy(() -> SpecParser.preset("nope", DataSizer.BUILTIN, Map.of())).hasMessageContaining("demo, fig1");
@@ -115,6 +118,11 @@ class SpecParserTest {
                 .hasMessageContaining("unknown sampler 'rk45'").hasMessageContaining("steps: missing or not positive")
                 .hasMessageContaining("references: unknown 'oracle'").hasMessageContaining("similarity.threshold: missing")
                 .hasMessageContaining("colour: unknown field");
-        assertThat(List.of(1)).hasSize(1);
+        assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
+            {"name": "x", "data": "shapes", "sizes": [4, 16], "seeds": "0-3", "sampler": {"name": "heun", "steps": 18},
+             "models": [{"name": "m", "arch": "unet-s", "kimg": 1, "sizes": [16, 64]}],
+             "similarity": {"backend": "pixel", "threshold": 0.9}}
+            """), "y.json", d -> 10000, Map.of()))
+                .hasMessageContaining("1 error: models[0].sizes: 64 is not one of the study's sizes");
     }
 }
