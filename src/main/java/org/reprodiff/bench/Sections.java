@@ -83,42 +83,39 @@ public final class Sections {
         }
     }
 
-    /** Java-side cost of one sampler step with a near-free denoiser, as a share of a unet-s call at batch 64. */
-    public static void samplerOverhead(Bench b, NDManager root) {
-        int batch = 64;
-        try (NDManager m = root.newSubManager()) {
-            Shape shape = new Shape(batch, 1, 28, 28);
-            DiffusionNet net = net(m, "unet-s", shape);
-            ParameterStore ps = new ParameterStore(m, false);
-            NDArray x = m.randomNormal(shape);
-            NDArray c = m.randomNormal(new Shape(batch));
-            Timing netCall = Timing.measure(2, b.quick() ? 5 : 10, () -> {
-                try (NDManager step = m.newSubManager()) {
-                    net.forward(ps, x, c, false).attach(step);
-                }
-            });
-            long[] seeds = new long[batch];
-            for (int i = 0; i < batch; i++) {
-                seeds[i] = i;
+    /**
+     * Java-side cost of one sampler step with a near-free denoiser, as a share of a unet-s call at batch 64,
+     * measured with JMH in this JVM ({@link SamplerStepJmh}).
+     */
+    public static void samplerOverhead(Bench b) {
+        org.openjdk.jmh.runner.options.Options opt = new org.openjdk.jmh.runner.options.OptionsBuilder()
+                .include(SamplerStepJmh.class.getName()).forks(0).threads(1)
+                .warmupIterations(1).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+                .measurementIterations(b.quick() ? 2 : 5).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+                .verbosity(org.openjdk.jmh.runner.options.VerboseMode.SILENT).build();
+        java.util.Collection<org.openjdk.jmh.results.RunResult> results;
+        try {
+            results = new org.openjdk.jmh.runner.Runner(opt).run();
+        } catch (org.openjdk.jmh.runner.RunnerException e) {
+            throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
+        }
+        double netMs = Double.NaN;
+        java.util.Map<String, org.openjdk.jmh.util.Statistics> runs = new java.util.TreeMap<>();
+        for (var r : results) {
+            var stats = r.getPrimaryResult().getStatistics();
+            if (r.getParams().getBenchmark().endsWith("unetSCall")) {
+                netMs = stats.getMean();
+            } else {
+                runs.put(r.getParams().getParam("sampler"), stats);
             }
-            NDArray z = SeedNoise.batch(m, seeds, new Shape(1, 28, 28));
-            int steps = 18;
-            double[] sigmas = SigmaGrid.edm(steps, 80, 0.002, 7);
-            for (String name : new String[] {"euler", "heun", "dpmpp2m"}) {
-                var sampler = Samplers.byName(name);
-                Timing t = Timing.measure(2, b.quick() ? 5 : 10, () -> {
-                    try (NDManager run = m.newSubManager()) {
-                        NDArray zz = z.duplicate();
-                        zz.attach(run);
-                        sampler.sample((xx, s) -> xx, zz, sigmas, SamplerContext.of(seeds)).attach(run);
-                    }
-                });
-                double perStep = t.median() / steps;
-                double share = perStep / netCall.median();
-                b.add(Figure.value("sampling", name + " step overhead (identity denoiser), batch 64", "ms/step",
-                        1e3 * t.min() / steps, 1e3 * perStep, 1e3 * t.max() / steps, "≤ 5% of unet-s call",
-                        String.format(Locale.ROOT, "%.1f%% of a unet-s call (%.1f ms)", 100 * share, 1e3 * netCall.median())));
-            }
+        }
+        for (var e : runs.entrySet()) {
+            var st = e.getValue();
+            int steps = SamplerStepJmh.STEPS;
+            double perStep = st.getMean() / steps;
+            b.add(Figure.value("sampling", e.getKey() + " step overhead (free denoiser), batch 64", "ms/step",
+                    st.getMin() / steps, perStep, st.getMax() / steps, "≤ 5% of a unet-s call",
+                    String.format(Locale.ROOT, "%.1f%% of a unet-s call (%.2f ms), JMH", 100 * perStep / netMs, netMs)));
         }
     }
 

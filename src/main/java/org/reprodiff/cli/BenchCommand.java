@@ -29,7 +29,7 @@ public final class BenchCommand implements Callable<Integer> {
             ImageSet fashion = Sections.data(bench);
             Sections.training(bench, m);
             Sections.sampling(bench, m);
-            Sections.samplerOverhead(bench, m);
+            Sections.samplerOverhead(bench);
             Sections.optimum(bench, m, fashion);
             Sections.search(bench, m, fashion);
         }
