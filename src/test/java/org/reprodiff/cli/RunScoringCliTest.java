@@ -101,6 +101,13 @@ class RunScoringCliTest {
         assertThat(j.get("regime").asText()).isEqualTo(org.reprodiff.score.Regime.classify(
                 j.get("rp_vs_optimum").get("rp").asDouble(), j.get("rp_vs_gaussian").get("rp").asDouble(), gl, mem).regime());
 
+        CliTestSupport.Result noRun = CliTestSupport.run("score", "regime", tmp.resolve("missing").toString());
+        assertThat(noRun.code()).isEqualTo(2);
+        assertThat(noRun.err().strip()).contains("missing").doesNotContain("\n");
+        CliTestSupport.Result badThr = CliTestSupport.run("score", "regime", run.toString(), "--threshold", "1.5");
+        assertThat(badThr.code()).isEqualTo(2);
+        assertThat(badThr.err()).contains("1.5");
+
         CliTestSupport.Result text = CliTestSupport.run("score", "regime", ctRun.toString(), "--seeds", "0-3", "--steps", "4",
                 "--ct-steps", "2");
         assertThat(text.code()).as(text.err()).isZero();
