@@ -483,7 +483,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 double thr = sim.threshold(s);
                 Regime.Assessment a = Regime.assess(samples("model " + run, seedList, shape, model),
                         samples("empirical optimum", seedList, shape, optimum),
-                        samples("gaussian", seedList, shape, gaussian), train, s, thr);
+                        samples("gaussian", seedList, shape, gaussian), train, s, thr, sim.bootstrapSeed);
                 String modelSampler = ct ? "consistency, " + ctSteps + " step(s)" : ode.sampler() + ", " + steps + " steps";
                 print(a, train, seedList, modelSampler, ode.sampler() + ", " + steps + " steps");
             }

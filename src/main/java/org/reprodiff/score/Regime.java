@@ -35,10 +35,16 @@ public final class Regime {
      */
     public static Assessment assess(SampleSet model, SampleSet optimum, SampleSet gaussian, org.reprodiff.data.ImageSet
             train, Similarity s, double thr) {
-        Scores.Rp ro = Scores.rp(model, optimum, s, thr);
-        Scores.Rp rg = Scores.rp(model, gaussian, s, thr);
-        Scores.Gl gl = Scores.gl(model, train, s, thr);
-        Scores.Mem mem = Scores.mem(model, train);
+        return assess(model, optimum, gaussian, train, s, thr, 0);
+    }
+
+    /** As above with the bootstrap intervals drawn from bootstrapSeed. */
+    public static Assessment assess(SampleSet model, SampleSet optimum, SampleSet gaussian, org.reprodiff.data.ImageSet
+            train, Similarity s, double thr, long bootstrapSeed) {
+        Scores.Rp ro = Scores.rp(model, optimum, s, thr, bootstrapSeed);
+        Scores.Rp rg = Scores.rp(model, gaussian, s, thr, bootstrapSeed);
+        Scores.Gl gl = Scores.gl(model, train, s, thr, bootstrapSeed);
+        Scores.Mem mem = Scores.mem(model, train, bootstrapSeed);
         return new Assessment(ro, rg, gl, mem, classify(ro.rp(), rg.rp(), gl.gl(), mem.mem()));
     }
 
