@@ -1,8 +1,13 @@
 package org.reprodiff.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.reprodiff.noise.SeedRanges;
 import org.reprodiff.sample.Models;
@@ -10,7 +15,13 @@ import org.reprodiff.sample.NoiseSource;
 import org.reprodiff.sample.SampleRun;
 import org.reprodiff.sample.SamplerSpec;
 import org.reprodiff.sample.Samplers;
+import org.reprodiff.diffusion.Denoiser;
+import org.reprodiff.train.ConsistencySampler;
+import org.reprodiff.train.Runs;
+import org.reprodiff.util.Json;
+import org.reprodiff.util.Progress;
 import org.reprodiff.util.Torch;
+import org.reprodiff.util.Version;
 import org.reprodiff.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,15 +51,18 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--resize", description = "optimal:/gaussian:: resize the data to this side.")
     Integer resize;
 
-    @Option(names = "--shape", description = "Per-sample shape, e.g. 1,28,28 (needed for torchscript and runs with --seeds).")
+    @Option(names = "--shape", description = "Per-sample shape, e.g. 1,28,28 (needed for torchscript with --seeds; "
+            + "runs take it from options.json).")
     String shape;
 
     @Option(names = "--sampler", defaultValue = "heun",
-            description = "heun, euler, ddim, dpmpp2m, edm-stochastic or euler-ancestral (default ${DEFAULT-VALUE}).")
+            description = "heun, euler, ddim, dpmpp2m, edm-stochastic, euler-ancestral, or consistency "
+                    + "(consistency-trained runs: train --ct) (default ${DEFAULT-VALUE}).")
     String sampler;
 
-    @Option(names = "--steps", defaultValue = "18", description = "Number of σ levels before 0 (default ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--steps", description = "Number of σ levels before 0 (default 18); consistency: 1, 2 or 4 "
+            + "evaluations (default 1).")
+    Integer steps;
 
     @Option(names = "--schedule", defaultValue = "edm", description = "σ grid: edm (ρ), logsnr or vp (default ${DEFAULT-VALUE}).")
     String schedule;
@@ -88,8 +102,13 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SamplerSpec spec = new SamplerSpec(sampler, steps, schedule, sigmaMax, sigmaMin, rho,
+        boolean consistency = "consistency".equalsIgnoreCase(sampler);
+        int n = steps != null ? steps : consistency ? 1 : 18;
+        SamplerSpec spec = consistency ? null : new SamplerSpec(sampler, n, schedule, sigmaMax, sigmaMin, rho,
                 new Samplers.Churn(sChurn, sTmin, sTmax, sNoise));
+        if (consistency) {
+            ConsistencySampler.schedule(n); // validates --steps
+        }
         if (batch < 1) {
             throw new UserException("--batch: must be at least 1, got " + batch);
         }
@@ -100,8 +119,12 @@ public final class SampleCommand implements Callable<Integer> {
         NoiseSource source = noise != null ? NoiseSource.file(noise, s) : NoiseSource.seeds(s);
         Shape given = shape == null ? null : NoiseCommand.parseShape(shape, "--shape");
         SampleRun.checkOutDir(out);
+        if (consistency && !(Files.isDirectory(Path.of(model)) && Runs.isConsistency(Path.of(model)))) {
+            throw new UserException("--sampler consistency: needs a consistency-trained run directory (train --ct), got "
+                    + model);
+        }
         try (NDManager m = Torch.newManager()) {
-            Models.Loaded loaded = Models.open(model, new Models.Options(precond, n, subsetSeed, resize), m);
+            Models.Loaded loaded = Models.open(model, new Models.Options(precond, this.n, subsetSeed, resize), m);
             if (given != null && loaded.shape() != null && !given.equals(loaded.shape())) {
                 throw new UserException("--shape " + given + " does not match the model's data shape " + loaded.shape());
             }
@@ -110,10 +133,69 @@ public final class SampleCommand implements Callable<Integer> {
                 throw new UserException("--shape: needed for " + model + " (its data shape is not known)");
             }
             source.check(dataShape, "the model's");
-            SampleRun.Result r = SampleRun.run(loaded.denoiser(), model, dataShape, source, spec, batch, out, !quiet);
+            long t0 = System.nanoTime();
+            int evaluations;
+            if (consistency) {
+                float[] x = consistency(loaded.denoiser(), dataShape, source, n, batch, !quiet);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                SampleRun.writeFolder(out, dataShape, source.seeds(), x,
+                        consistencyInfo(model, loaded.denoiser(), dataShape, source, n, batch, seconds));
+                evaluations = n;
+            } else {
+                evaluations = SampleRun.run(loaded.denoiser(), model, dataShape, source, spec, batch, out, !quiet).evaluations();
+            }
             cmd.commandLine().getErr().printf(java.util.Locale.ROOT, "sample: %d samples, %d evaluations each, %.1f s -> %s%n",
-                    r.seeds().length, r.evaluations(), r.seconds(), out);
+                    source.count(), evaluations, (System.nanoTime() - t0) / 1e9, out);
         }
         return Main.OK;
+    }
+
+    /**
+     * Consistency sampling (train.ConsistencySampler: f(σ_max·z, σ_max), then steps−1 re-noisings) of every noise
+     * in the source, batch by batch; the extra noise is drawn per sample seed, so batches do not matter.
+     */
+    public static float[] consistency(Denoiser d, Shape shape, NoiseSource noise, int steps, int batch, boolean progress) {
+        noise.check(shape, "the model's");
+        int count = noise.count();
+        int per = (int) shape.size();
+        float[] out = new float[count * per];
+        try (NDManager m = Torch.newManager(); Progress bar = new Progress("sample", count, "img")) {
+            for (int a = 0; a < count; a += batch) {
+                int b = Math.min(count, a + batch);
+                try (NDManager sub = m.newSubManager()) {
+                    NDArray z = noise.batch(sub, a, b, shape);
+                    NDArray x = ConsistencySampler.sample(d, z, steps, Arrays.copyOfRange(noise.seeds(), a, b));
+                    float[] f = x.toType(DataType.FLOAT32, false).toFloatArray();
+                    System.arraycopy(f, 0, out, a * per, f.length);
+                }
+                if (progress) {
+                    bar.update(b, "");
+                }
+            }
+        }
+        return out;
+    }
+
+    static ObjectNode consistencyInfo(String model, Denoiser d, Shape shape, NoiseSource source, int steps, int batch,
+            double seconds) {
+        ObjectNode info = Json.object();
+        info.put("model", model);
+        info.put("denoiser", d.describe());
+        info.put("sampler", "consistency");
+        info.put("steps", steps);
+        info.put("evaluations_per_sample", steps);
+        info.put("sigma_max", ConsistencySampler.SIGMA_MAX);
+        info.put("sigma_min", ConsistencySampler.SIGMA_MIN);
+        var tau = info.putArray("sigmas");
+        Arrays.stream(ConsistencySampler.schedule(steps)).forEach(tau::add);
+        info.put("seeds", SeedRanges.format(source.seeds()));
+        info.put("count", source.count());
+        info.put("noise", source.description());
+        var sh = info.putArray("shape");
+        Arrays.stream(shape.getShape()).forEach(sh::add);
+        info.put("batch", batch);
+        info.put("seconds", seconds);
+        info.put("reprodiff", Version.get());
+        return info;
     }
 }

@@ -36,6 +36,12 @@ public final class Models {
         return open(spec, new Options(precond, null, 0, null), manager).denoiser();
     }
 
+    /** A run's per-sample shape (channels, height, width) from its options.json. */
+    public static Shape runShape(Path runDir) {
+        var j = Runs.options(runDir);
+        return new Shape(j.get("channels").asInt(), j.get("height").asInt(), j.get("width").asInt());
+    }
+
     /** Arrays of the model live in (a sub-manager of) manager; close the manager to free them. */
     public static Loaded open(String spec, Options o, NDManager manager) {
         if (spec == null || spec.isBlank()) {
@@ -72,7 +78,7 @@ public final class Models {
         }
         Path dir = Path.of(spec);
         if (Files.isDirectory(dir)) {
-            return new Loaded(Runs.loadDenoiser(dir, manager), null, spec);
+            return new Loaded(Runs.loadDenoiser(dir, manager), runShape(dir), spec);
         }
         throw new UserException("--model: unknown model '" + spec
                 + "' (expected optimal:DATA, gaussian:DATA, molrg, torchscript:FILE or a run directory)");

@@ -132,7 +132,8 @@ public final class SampleRun {
         }
     }
 
-    private static void writeFolder(Path outDir, Shape shape, long[] seeds, float[] samples, ObjectNode info) {
+    /** Writes the folder (PNGs when 3-D, samples.npy, sample.json with info) beside outDir, then renames it into place. */
+    public static void writeFolder(Path outDir, Shape shape, long[] seeds, float[] samples, ObjectNode info) {
         Path abs = outDir.toAbsolutePath();
         Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp" + ProcessHandle.current().pid());
         try {

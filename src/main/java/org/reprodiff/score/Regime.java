@@ -8,7 +8,12 @@ package org.reprodiff.score;
  *       the empirical optimum: samples are new and follow the generalizing (Gaussian-like) solution;</li>
  *   <li><b>transition</b> otherwise.</li>
  * </ol>
- * The cut-offs are those of the paper's GL curves (≈0 in memorization, ≥0.8 once generalizing).
+ * The cut-offs are those of the paper's GL curves (≈0 in memorization, ≥0.8 once generalizing). GL and both RPs
+ * use the chosen similarity and threshold (strictly greater counts); mem is the pixel-space ratio test
+ * ‖x − NN1‖/‖x − NN2‖ &lt; 1/3. The boundaries belong to the named regime (GL = 0.2 is memorization, GL = 0.8 with
+ * mem = 0.05 and equal RPs is generalization). {@code reprodiff score regime RUN} samples the run, the empirical
+ * optimum and the Gaussian denoiser of the run's training subset from the same seeds and applies this rule.
+ * An untrained model also scores GL ≈ 1, mem ≈ 0 and RP ≈ 0 against both; the rule cannot tell it apart.
  */
 public final class Regime {
     public static final double MEMORIZED_GL = 0.2;
@@ -30,10 +35,16 @@ public final class Regime {
      */
     public static Assessment assess(SampleSet model, SampleSet optimum, SampleSet gaussian, org.reprodiff.data.ImageSet
             train, Similarity s, double thr) {
-        Scores.Rp ro = Scores.rp(model, optimum, s, thr);
-        Scores.Rp rg = Scores.rp(model, gaussian, s, thr);
-        Scores.Gl gl = Scores.gl(model, train, s, thr);
-        Scores.Mem mem = Scores.mem(model, train);
+        return assess(model, optimum, gaussian, train, s, thr, 0);
+    }
+
+    /** As above with the bootstrap intervals drawn from bootstrapSeed. */
+    public static Assessment assess(SampleSet model, SampleSet optimum, SampleSet gaussian, org.reprodiff.data.ImageSet
+            train, Similarity s, double thr, long bootstrapSeed) {
+        Scores.Rp ro = Scores.rp(model, optimum, s, thr, bootstrapSeed);
+        Scores.Rp rg = Scores.rp(model, gaussian, s, thr, bootstrapSeed);
+        Scores.Gl gl = Scores.gl(model, train, s, thr, bootstrapSeed);
+        Scores.Mem mem = Scores.mem(model, train, bootstrapSeed);
         return new Assessment(ro, rg, gl, mem, classify(ro.rp(), rg.rp(), gl.gl(), mem.mem()));
     }
 

@@ -109,12 +109,19 @@ public record SampleSet(String source, long[] seeds, ImageSet images) {
         Path meta = dir.resolve("sample.json");
         JsonNode json = Json.read(meta, JsonNode.class);
         JsonNode seedsNode = json.get("seeds");
-        if (seedsNode == null || !seedsNode.isArray() || seedsNode.size() != s[0]) {
-            throw UserException.of(meta, "\"seeds\" must be a list of " + s[0] + " seeds");
+        long[] seeds;
+        if (seedsNode != null && seedsNode.isTextual()) { // sample.SampleRun writes ranges, e.g. "0-63,100"
+            seeds = org.reprodiff.noise.SeedRanges.parse(seedsNode.asText());
+        } else if (seedsNode != null && seedsNode.isArray()) {
+            seeds = new long[seedsNode.size()];
+            for (int i = 0; i < seeds.length; i++) {
+                seeds[i] = seedsNode.get(i).asLong();
+            }
+        } else {
+            seeds = null;
         }
-        long[] seeds = new long[(int) s[0]];
-        for (int i = 0; i < seeds.length; i++) {
-            seeds[i] = seedsNode.get(i).asLong();
+        if (seeds == null || seeds.length != s[0]) {
+            throw UserException.of(meta, "\"seeds\" must be a list or range string of " + s[0] + " seeds");
         }
         double[] v = a.values();
         float[] out = new float[v.length];

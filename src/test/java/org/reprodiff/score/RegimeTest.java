@@ -30,4 +30,19 @@ class RegimeTest {
         Regime.Assessment b = Regime.assess(other, copies, other, train, new PixelSimilarity(), PixelSimilarity.THRESHOLD);
         assertThat(b.verdict().regime()).isEqualTo("generalization");
     }
+
+    @Test
+    void boundariesBelongToTheNamedRegime() {
+        // memorization: GL <= 0.2 or mem >= 0.5, whatever the RPs
+        assertThat(Regime.classify(0, 1, 0.2, 0).regime()).isEqualTo("memorization");
+        assertThat(Regime.classify(0, 1, Math.nextUp(0.2), 0).regime()).isEqualTo("transition");
+        assertThat(Regime.classify(0, 1, 0.9, 0.5).regime()).isEqualTo("memorization");
+        assertThat(Regime.classify(0, 1, 0.9, Math.nextDown(0.5)).regime()).isEqualTo("transition");
+        // generalization: GL >= 0.8, mem <= 0.05, RP vs Gaussian >= RP vs optimum (ties count)
+        assertThat(Regime.classify(0.3, 0.3, 0.8, 0.05).regime()).isEqualTo("generalization");
+        assertThat(Regime.classify(0.3, 0.3, Math.nextDown(0.8), 0.05).regime()).isEqualTo("transition");
+        assertThat(Regime.classify(0.3, 0.3, 0.8, Math.nextUp(0.05)).regime()).isEqualTo("transition");
+        assertThat(Regime.classify(0.3, Math.nextDown(0.3), 0.8, 0.05).regime()).isEqualTo("transition");
+        assertThat(Regime.classify(0.3, 0.3, 0.8, 0.05).reason()).contains("0.800").contains("0.050");
+    }
 }
