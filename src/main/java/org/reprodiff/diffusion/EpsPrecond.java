@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
  * ε-prediction of a discrete DDPM (β linear from 1e-4 to 0.02 over 1000 steps), in EDM form:
  * σ_t = √((1−ᾱ_t)/ᾱ_t), c_skip = 1, c_out = −σ, c_in = 1/√(σ²+1), c_noise = the step t whose σ_t is nearest.
  */
-public final class EpsPrecond implements Precond {
+public final class EpsPrecond implements VpForm {
     public static final int STEPS = 1000;
     private final double[] sigmas = new double[STEPS];
 
@@ -33,21 +33,6 @@ public final class EpsPrecond implements Precond {
     }
 
     @Override
-    public NDArray cSkip(NDArray s) {
-        return s.onesLike();
-    }
-
-    @Override
-    public NDArray cOut(NDArray s) {
-        return s.neg();
-    }
-
-    @Override
-    public NDArray cIn(NDArray s) {
-        return s.square().add(1).sqrt().pow(-1);
-    }
-
-    @Override
     public NDArray cNoise(NDArray s) {
         NDArray table = s.getManager().create(toFloats(sigmas));
         NDArray dist = s.reshape(-1, 1).sub(table.reshape(1, -1)).abs();
@@ -58,11 +43,6 @@ public final class EpsPrecond implements Precond {
     public NDArray sampleSigma(NDManager m, int batch) {
         NDArray idx = m.randomInteger(0, STEPS, new Shape(batch), DataType.INT64);
         return m.create(toFloats(sigmas)).get(idx);
-    }
-
-    @Override
-    public NDArray lossWeight(NDArray s) {
-        return s.square().pow(-1);
     }
 
     @Override

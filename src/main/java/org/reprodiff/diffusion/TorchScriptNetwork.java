@@ -31,12 +31,16 @@ public final class TorchScriptNetwork implements RawNetwork, AutoCloseable {
             throw UserException.of(file, "no such TorchScript file");
         }
         NDManager m = parent.newSubManager();
+        return new TorchScriptNetwork(m, loadModule(file, m), file);
+    }
+
+    /** Loads a TorchScript module into m (closing m and throwing a one-line UserException when it is not one). */
+    public static PtSymbolBlock loadModule(Path file, NDManager m) {
         try {
-            PtSymbolBlock block = JniUtils.loadModule((PtNDManager) m, file, true, new String[0], new String[0], false);
-            return new TorchScriptNetwork(m, block, file);
+            return JniUtils.loadModule((PtNDManager) m, file, true, new String[0], new String[0], false);
         } catch (RuntimeException e) {
             m.close();
-            throw UserException.of(file, "cannot load as TorchScript: " + firstLine(e.getMessage()));
+            throw UserException.of(file, "not a TorchScript module: " + firstLine(e.getMessage()));
         }
     }
 

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /** VP (Song et al. 2021) in EDM form: β_d = 19.9, β_min = 0.1, t ~ U(1e−5, 1), c_noise = 999·t(σ). */
-public record VpPrecond(double betaD, double betaMin, double epsT, double m) implements Precond {
+public record VpPrecond(double betaD, double betaMin, double epsT, double m) implements VpForm {
     public VpPrecond() {
         this(19.9, 0.1, 1e-5, 1000);
     }
@@ -35,21 +35,6 @@ public record VpPrecond(double betaD, double betaMin, double epsT, double m) imp
     }
 
     @Override
-    public NDArray cSkip(NDArray s) {
-        return s.onesLike();
-    }
-
-    @Override
-    public NDArray cOut(NDArray s) {
-        return s.neg();
-    }
-
-    @Override
-    public NDArray cIn(NDArray s) {
-        return s.square().add(1).sqrt().pow(-1);
-    }
-
-    @Override
     public NDArray cNoise(NDArray s) {
         return t(s).mul(m - 1);
     }
@@ -58,11 +43,6 @@ public record VpPrecond(double betaD, double betaMin, double epsT, double m) imp
     public NDArray sampleSigma(NDManager mgr, int batch) {
         NDArray t = mgr.randomUniform((float) epsT, 1f, new Shape(batch), DataType.FLOAT32);
         return sigma(t);
-    }
-
-    @Override
-    public NDArray lossWeight(NDArray s) {
-        return s.square().pow(-1);
     }
 
     @Override

@@ -4,9 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,21 +37,7 @@ public final class SscdSimilarity implements Similarity, AutoCloseable {
         }
         Torch.init();
         NDManager m = parent.newSubManager();
-        try {
-            PtSymbolBlock block = JniUtils.loadModule((PtNDManager) m, file, true, new String[0], new String[0], false);
-            return new SscdSimilarity(file, block, m);
-        } catch (RuntimeException e) {
-            m.close();
-            throw UserException.of(file, "not a TorchScript module: " + firstLine(e.getMessage()));
-        }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "load failed";
-        }
-        String l = s.strip().split("\\R", 2)[0];
-        return l.length() > 160 ? l.substring(0, 160) + "..." : l;
+        return new SscdSimilarity(file, org.reprodiff.diffusion.TorchScriptNetwork.loadModule(file, m), m);
     }
 
     /** The network input (B, 3, 320, 320) for images (B, C, H, W) in [-1, 1]. */
