@@ -85,8 +85,10 @@ public class SamplerStepJmh {
     /** One unet-s network call at batch 64 (inference). */
     @Benchmark
     public void unetSCall() {
-        try (NDManager step = manager.newSubManager()) {
-            net.forward(ps, x, c, false).attach(step);
-        }
+        Torch.noGrad(() -> {
+            try (NDManager step = manager.newSubManager()) {
+                net.forward(ps, x, c, false).attach(step);
+            }
+        });
     }
 }

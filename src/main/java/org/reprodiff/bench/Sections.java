@@ -72,12 +72,12 @@ public final class Sections {
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(shape);
             NDArray c = m.randomNormal(new Shape(batch));
-            Timing t = Timing.measure(1, b.quick() ? 3 : 6, () -> {
+            Timing t = Timing.measure(1, b.quick() ? 3 : 6, () -> Torch.noGrad(() -> {
                 try (NDManager step = m.newSubManager()) {
                     NDArray out = net.forward(ps, x, c, false);
                     out.attach(step);
                 }
-            });
+            }));
             b.add(Figure.rate("sampling", "unet-m evaluation, batch 256, 28×28", "img-evals/s", batch,
                     (double) net.forwardFlops() * batch, t, b.peak32(), "≥ 50%", null));
         }

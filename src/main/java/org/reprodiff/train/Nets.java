@@ -66,13 +66,7 @@ final class Nets {
 
     /** Runs with PyTorch autograd off (this thread), restoring the previous mode. */
     static <T> T noGrad(Supplier<T> body) {
-        boolean prev = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            return body.get();
-        } finally {
-            JniUtils.setGradMode(prev);
-        }
+        return Torch.noGrad(body);
     }
 
     static void noGrad(Runnable body) {

@@ -81,6 +81,25 @@ public final class Torch {
         return (z ^ (z >>> 31)) & Long.MAX_VALUE;
     }
 
+    /** Runs body with autograd off (inference: no graph is recorded), restoring the previous mode. */
+    public static <T> T noGrad(java.util.function.Supplier<T> body) {
+        init();
+        boolean prev = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setGradMode(prev);
+        }
+    }
+
+    public static void noGrad(Runnable body) {
+        noGrad(() -> {
+            body.run();
+            return null;
+        });
+    }
+
     public static int threads() {
         init();
         return JniUtils.getNumThreads();
