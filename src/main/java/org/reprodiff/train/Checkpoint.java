@@ -40,16 +40,17 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    /** groups: GROUPS in order, each a list of arrays parallel to names. */
-    public static void save(Path dir, List<String> names, List<List<NDArray>> groups, Counters c, long seed,
+    /** groups: GROUPS in order, each one flat array laid out as fp. */
+    static void save(Path dir, FlatParams fp, List<NDArray> groups, Counters c, long seed,
             Map<String, Object> fingerprint) {
         String npz = String.format("checkpoint-%09d.npz", c.step());
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         Map<String, NpyArray> ema = new LinkedHashMap<>();
+        List<String> names = fp.names();
         for (int g = 0; g < GROUPS.size(); g++) {
+            List<float[]> pieces = fp.split(groups.get(g).toFloatArray());
             for (int i = 0; i < names.size(); i++) {
-                NDArray a = groups.get(g).get(i);
-                NpyArray v = NpyArray.ofFloats(a.getShape().getShape(), a.toFloatArray());
+                NpyArray v = NpyArray.ofFloats(fp.shapes().get(i), pieces.get(i));
                 arrays.put(GROUPS.get(g) + "." + names.get(i), v);
                 if (GROUPS.get(g).equals("ema")) {
                     ema.put(names.get(i), v);

@@ -100,7 +100,10 @@ class TrainQualityTest {
         ImageSet data = fourImages();
         Path run = tmp.resolve("mem");
         long t0 = System.nanoTime();
-        TrainStats st = TrainRun.builder().data(data).arch(ARCH).precond("edm").kimg(512).batch(256).lr(2e-3)
+        TrainStats st = TrainRun.builder().data(data).arch(ARCH).precond("edm")
+                .kimg(Double.parseDouble(System.getProperty("kimg", "512"))).batch(Integer.getInteger("batch", 256))
+                .lr(Double.parseDouble(System.getProperty("lr", "2e-3")))
+                .emaHalflifeKimg(Double.parseDouble(System.getProperty("hl", "500")))
                 .seed(1).out(run).build().run(false);
         System.out.printf("memorize: %d steps, %.1f img/s, %.1fs%n", st.step(), st.imgPerSecond(), (System.nanoTime() - t0) / 1e9);
         try (NDManager m = Torch.newManager()) {
