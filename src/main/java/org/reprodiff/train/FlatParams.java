@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -17,7 +16,7 @@ import org.reprodiff.nn.DiffusionNet;
 
 /**
  * All parameters of a network in ONE flat float32 leaf tensor: every DJL Parameter's array is replaced by a
- * view (slice + reshape, made with autograd on) of it. Backward then accumulates a single flat gradient, and
+ * view (split + reshape, made with autograd on) of it, renewed each step. Backward then accumulates a single flat gradient, and
  * Adam, EMA, the gradient norm and zeroing are a handful of whole-buffer ops per step instead of ~10 JNI calls
  * per parameter tensor. In-place updates of the flat tensor (autograd off) are seen by the views.
  */
@@ -27,11 +26,19 @@ final class FlatParams {
     private final long[] offsets;
     private final NDArray flat;
 
-    private FlatParams(List<String> names, List<long[]> shapes, long[] offsets, NDArray flat) {
+    private final List<Parameter> params;
+    private final NDManager manager;
+    private final NDArray[] views;
+
+    private FlatParams(List<String> names, List<long[]> shapes, long[] offsets, NDArray flat, List<Parameter> params,
+            NDManager manager) {
         this.names = names;
         this.shapes = shapes;
         this.offsets = offsets;
         this.flat = flat;
+        this.params = params;
+        this.manager = manager;
+        this.views = new NDArray[params.size()];
     }
 
     /** Rebinds net's (initialised) parameters as views of one flat tensor in m, keeping their values. */
@@ -49,32 +56,61 @@ final class FlatParams {
             offsets[i + 1] = offsets[i] + new Shape(shapes.get(i)).size();
         }
         NDArray flat = Nets.noGrad(() -> {
-            NDList parts = new NDList(ps.size());
-            for (Parameter p : ps) {
-                parts.add(p.getArray().reshape(-1));
+            try (NDManager tmp = m.newSubManager()) {
+                NDList parts = new NDList(ps.size());
+                for (Parameter p : ps) {
+                    NDArray r = p.getArray().reshape(-1); // may be the array itself (already flat)
+                    parts.add(r == p.getArray() ? r.duplicate() : r);
+                }
+                NDArray f = NDArrays.concat(parts);
+                f.attach(m);
+                parts.close();
+                return f;
             }
-            NDArray f = NDArrays.concat(parts);
-            f.attach(m);
-            parts.close();
-            return f;
         });
         flat.setRequiresGradient(true);
+        FlatParams fp = new FlatParams(List.copyOf(names), List.copyOf(shapes), offsets, flat, List.copyOf(ps), m);
+        fp.rebind();
+        return fp;
+    }
+
+    /**
+     * Gives every parameter a fresh view of the flat tensor: call before each forward pass. One split (its backward
+     * is a single concatenation into the flat gradient) and a reshape per parameter; the previous views are
+     * closed. Views must be fresh because the flat tensor is updated in place between steps.
+     */
+    void rebind() {
         boolean prev = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try {
-            for (int i = 0; i < ps.size(); i++) { // single-output slices: split()'s multi-output views forbid in-place updates
-                NDArray piece = flat.get(new NDIndex("{}:{}", offsets[i], offsets[i + 1]));
-                NDArray view = piece.reshape(new Shape(shapes.get(i)));
-                piece.close();
-                view.attach(m);
-                NDArray old = ps.get(i).getArray();
-                setArray(ps.get(i), view);
-                old.close();
+            long[] cuts = java.util.Arrays.copyOfRange(offsets, 1, params.size());
+            NDList pieces = flat.split(cuts, 0);
+            for (int i = 0; i < params.size(); i++) {
+                NDArray view = pieces.get(i).reshape(new Shape(shapes.get(i)));
+                if (view == pieces.get(i)) { // reshape to the same shape returns the array itself
+                    pieces.set(i, null);
+                }
+                view.attach(manager);
+                NDArray old = params.get(i).getArray();
+                setArray(params.get(i), view);
+                views[i] = view;
+                if (old != null) {
+                    old.close();
+                }
+            }
+            for (NDArray p : pieces) {
+                if (p != null) {
+                    p.close();
+                }
             }
         } finally {
             JniUtils.setGradMode(prev);
         }
-        return new FlatParams(List.copyOf(names), List.copyOf(shapes), offsets, flat);
+    }
+
+    /** The current parameter views (valid until the next rebind). */
+    NDArray[] views() {
+        return views;
     }
 
     private static void setArray(Parameter p, NDArray a) {

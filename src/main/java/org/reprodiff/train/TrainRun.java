@@ -206,13 +206,12 @@ public final class TrainRun {
             trimStats(c.step());
 
             Precond precond = opts.ct() ? new ConsistencyPrecond() : Precond.of(opts.precond());
-            ParameterStore ps = new ParameterStore(root, false);
-            RawNetwork raw = (x, cn, training) -> net.forward(ps, x, cn, training);
+            // a ParameterStore caches arrays: a fresh one per step sees the views of FlatParams.rebind()
+            ParameterStore[] ps = {null};
+            RawNetwork raw = (x, cn, training) -> net.forward(ps[0], x, cn, training);
             PrecondDenoiser trainD = new PrecondDenoiser(precond, raw, true);
             BatchOrder order = new BatchOrder(data.size(), batch, seed);
             double huberC = ConsistencyLoss.huberC(data.dim());
-            // ops whose first operand is a parameter view put their results in its manager: keep those per step
-            NDArray[] views = Nets.arrays(net).toArray(new NDArray[0]);
 
             long step = c.step();
             long nimg = c.nimg();
@@ -234,7 +233,10 @@ public final class TrainRun {
                     double loss;
                     boolean ok;
                     try (NDManager sub = root.newSubManager()) {
-                        sub.tempAttachAll(views);
+                        fp.rebind();
+                        ps[0] = new ParameterStore(root, false);
+                        // ops whose first operand is a parameter view put results in its manager: keep those per step
+                        sub.tempAttachAll(fp.views());
                         NDArray y = batch(sub, order, step);
                         NDArray lossArr = opts.ct()
                                 ? ctLoss(sub, trainD, y, step, total, seed, huberC)
