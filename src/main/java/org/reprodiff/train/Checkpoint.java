@@ -15,8 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.reprodiff.noise.Npy;
-import org.reprodiff.noise.NpyArray;
 import org.reprodiff.util.Json;
 import org.reprodiff.util.UserException;
 
@@ -40,24 +38,24 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    /** groups: GROUPS in order, each a list of arrays parallel to names. */
-    public static void save(Path dir, List<String> names, List<List<NDArray>> groups, Counters c, long seed,
+    /** groups: GROUPS in order, each one flat array laid out as fp. */
+    static void save(Path dir, FlatParams fp, List<NDArray> groups, Counters c, long seed,
             Map<String, Object> fingerprint) {
         String npz = String.format("checkpoint-%09d.npz", c.step());
-        Map<String, NpyArray> arrays = new LinkedHashMap<>();
-        Map<String, NpyArray> ema = new LinkedHashMap<>();
+        List<String> names = fp.names();
+        List<Npz32.Entry> arrays = new java.util.ArrayList<>();
+        List<Npz32.Entry> ema = new java.util.ArrayList<>();
         for (int g = 0; g < GROUPS.size(); g++) {
+            float[] all = groups.get(g).toFloatArray(); // one copy per group, no per-array or double[] copies
             for (int i = 0; i < names.size(); i++) {
-                NDArray a = groups.get(g).get(i);
-                NpyArray v = NpyArray.ofFloats(a.getShape().getShape(), a.toFloatArray());
-                arrays.put(GROUPS.get(g) + "." + names.get(i), v);
+                arrays.add(new Npz32.Entry(GROUPS.get(g) + "." + names.get(i), fp.shapes().get(i), all, (int) fp.offsets()[i]));
                 if (GROUPS.get(g).equals("ema")) {
-                    ema.put(names.get(i), v);
+                    ema.add(new Npz32.Entry(names.get(i), fp.shapes().get(i), all, (int) fp.offsets()[i]));
                 }
             }
         }
-        Npy.writeNpz(dir.resolve(npz), arrays);
-        Npy.writeNpz(dir.resolve(EMA), ema);
+        Npz32.write(dir.resolve(npz), arrays);
+        Npz32.write(dir.resolve(EMA), ema);
         ObjectNode j = Json.object();
         j.put("format", FORMAT);
         j.put("step", c.step());
@@ -103,20 +101,20 @@ public final class Checkpoint {
         if (!sha256(npz).equals(j.get("sha256").asText())) {
             throw UserException.of(npz, "corrupt or truncated checkpoint (SHA-256 differs from " + JSON + ")");
         }
-        Map<String, NpyArray> arrays = Npy.readNpz(npz);
+        Map<String, Npz32.Array> arrays = Npz32.read(npz);
         Map<String, float[]> values = new LinkedHashMap<>();
         for (String g : GROUPS) {
             for (int i = 0; i < names.size(); i++) {
                 String key = g + "." + names.get(i);
-                NpyArray a = arrays.get(key);
+                Npz32.Array a = arrays.get(key);
                 if (a == null) {
                     throw UserException.of(npz, "checkpoint lacks array '" + key + "' (a different network?)");
                 }
                 if (!Arrays.equals(a.shape(), shapes.get(i))) {
-                    throw UserException.of(npz, "array '" + key + "' has shape " + a.shapeString() + ", the network needs "
+                    throw UserException.of(npz, "array '" + key + "' has shape " + Arrays.toString(a.shape()) + ", the network needs "
                             + Arrays.toString(shapes.get(i)));
                 }
-                values.put(key, a.toFloats());
+                values.put(key, a.values());
             }
         }
         Counters c = new Counters(j.get("step").asLong(), j.get("nimg").asLong(), j.get("adam_steps").asLong(),
@@ -130,14 +128,14 @@ public final class Checkpoint {
     /** The EMA weights of a run (ema.npz), validated against paths and shapes. */
     public static Map<String, float[]> loadEma(Path dir, List<String> names, List<long[]> shapes) {
         Path f = dir.resolve(EMA);
-        Map<String, NpyArray> arrays = Npy.readNpz(f);
+        Map<String, Npz32.Array> arrays = Npz32.read(f);
         Map<String, float[]> out = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            NpyArray a = arrays.get(names.get(i));
+            Npz32.Array a = arrays.get(names.get(i));
             if (a == null || !Arrays.equals(a.shape(), shapes.get(i))) {
                 throw UserException.of(f, "EMA weights do not match the network ('" + names.get(i) + "')");
             }
-            out.put(names.get(i), a.toFloats());
+            out.put(names.get(i), a.values());
         }
         return out;
     }

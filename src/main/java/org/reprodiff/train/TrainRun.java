@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -176,27 +174,27 @@ public final class TrainRun {
         long seed = opts.seed();
         try (NDManager root = Torch.newManager()) {
             DiffusionNet net = Nets.build(opts.arch(), data.channels(), data.height(), data.width(), opts.dropout(), seed, root);
-            List<String> names = Nets.names(net);
-            List<NDArray> params = Nets.arrays(net);
+            FlatParams fp = FlatParams.bind(net, root);
+            List<String> names = fp.names();
+            List<NDArray> params = List.of(fp.flat());
             List<NDArray> ema = Nets.noGrad(() -> {
-                List<NDArray> e = new ArrayList<>();
-                for (NDArray p : params) {
-                    NDArray d = p.duplicate();
-                    d.setRequiresGradient(false);
-                    e.add(d);
-                }
-                return e;
+                NDArray d = fp.flat().duplicate();
+                d.setRequiresGradient(false);
+                return List.of(d);
             });
             Adam adam = new Adam(root, params);
-            List<List<NDArray>> groups = List.of(params, ema, adam.firstMoments(), adam.secondMoments());
+            List<NDArray> groups = List.of(fp.flat(), ema.get(0), adam.firstMoments().get(0), adam.secondMoments().get(0));
             Checkpoint.Counters c = new Checkpoint.Counters(0, 0, 0, 0);
             if (Checkpoint.exists(out)) {
-                Checkpoint.Loaded ck = Checkpoint.load(out, names, Nets.shapes(params));
+                Checkpoint.Loaded ck = Checkpoint.load(out, names, fp.shapes());
                 Nets.noGrad(() -> {
                     for (int g = 0; g < groups.size(); g++) {
+                        float[] all = new float[Math.toIntExact(fp.size())];
                         for (int i = 0; i < names.size(); i++) {
-                            Nets.assign(groups.get(g).get(i), ck.values().get(Checkpoint.GROUPS.get(g) + "." + names.get(i)));
+                            float[] v = ck.values().get(Checkpoint.GROUPS.get(g) + "." + names.get(i));
+                            System.arraycopy(v, 0, all, (int) fp.offsets()[i], v.length);
                         }
+                        Nets.assign(groups.get(g), all);
                     }
                 });
                 c = ck.counters();
@@ -208,14 +206,12 @@ public final class TrainRun {
             trimStats(c.step());
 
             Precond precond = opts.ct() ? new ConsistencyPrecond() : Precond.of(opts.precond());
-            ParameterStore ps = new ParameterStore(root, false);
-            RawNetwork raw = (x, cn, training) -> net.forward(ps, x, cn, training);
+            // a ParameterStore caches arrays: a fresh one per step sees the views of FlatParams.rebind()
+            ParameterStore[] ps = {null};
+            RawNetwork raw = (x, cn, training) -> net.forward(ps[0], x, cn, training);
             PrecondDenoiser trainD = new PrecondDenoiser(precond, raw, true);
             BatchOrder order = new BatchOrder(data.size(), batch, seed);
             double huberC = ConsistencyLoss.huberC(data.dim());
-            List<NDArray> state = new ArrayList<>();
-            groups.forEach(state::addAll);
-            NDArray[] stateArr = state.toArray(new NDArray[0]);
 
             long step = c.step();
             long nimg = c.nimg();
@@ -237,16 +233,16 @@ public final class TrainRun {
                     double loss;
                     boolean ok;
                     try (NDManager sub = root.newSubManager()) {
-                        sub.tempAttachAll(stateArr);
+                        fp.rebind();
+                        ps[0] = new ParameterStore(root, false);
+                        // ops whose first operand is a parameter view put results in its manager: keep those per step
+                        sub.tempAttachAll(fp.views());
                         NDArray y = batch(sub, order, step);
                         NDArray lossArr = opts.ct()
                                 ? ctLoss(sub, trainD, y, step, total, seed, huberC)
                                 : edmLoss(sub, precond, raw, y, step, seed);
                         loss = lossArr.getFloat();
-                        List<NDArray> grads = new ArrayList<>(params.size());
-                        for (NDArray p : params) {
-                            grads.add(p.getGradient());
-                        }
+                        List<NDArray> grads = List.of(fp.gradient(sub));
                         double norm = GradNorm.global(grads);
                         ok = Double.isFinite(loss) && Double.isFinite(norm);
                         final long nimgNow = nimg;
@@ -256,9 +252,7 @@ public final class TrainRun {
                                         GradNorm.clipScale(norm, opts.clip()));
                                 Ema.update(ema, params, Ema.beta(nimgNow, batch, opts.emaHalflifeKimg(), opts.emaRampup()));
                             }
-                            for (NDArray p : params) {
-                                JniUtils.zeroGrad((PtNDArray) p);
-                            }
+                            fp.zeroGradient();
                         });
                     }
                     long prevNimg = nimg;
@@ -296,14 +290,14 @@ public final class TrainRun {
                         bar.update(nimg, String.format(Locale.ROOT, "loss %.4f | skipped %d", loss, skips));
                     }
                     if (crossed(prevNimg, nimg, snapImg) && !last && consecutive == 0) { // no snapshot inside a non-finite streak
-                        Checkpoint.save(out, names, groups, new Checkpoint.Counters(step, nimg, adam.steps(), skips), seed,
+                        Checkpoint.save(out, fp, groups, new Checkpoint.Counters(step, nimg, adam.steps(), skips), seed,
                                 opts.fingerprint());
                         savedStep = step;
                     }
                 }
             }
             if (savedStep != step) {
-                Checkpoint.save(out, names, groups, new Checkpoint.Counters(step, nimg, adam.steps(), skips), seed,
+                Checkpoint.save(out, fp, groups, new Checkpoint.Counters(step, nimg, adam.steps(), skips), seed,
                         opts.fingerprint());
             }
             double secs = (System.nanoTime() - start) / 1e9;

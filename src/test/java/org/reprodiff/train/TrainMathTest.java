@@ -145,4 +145,23 @@ class TrainMathTest {
             assertThat((double) loss).isCloseTo(acc / 4, within(1e-5));
         }
     }
+
+    @Test
+    void float32NpzIsTheNpyFormatBothWays(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        float[] all = {1.5f, -2f, 3.25f, Float.MIN_VALUE, 7f, 8f, -0f};
+        java.nio.file.Path f = tmp.resolve("a.npz");
+        Npz32.write(f, List.of(new Npz32.Entry("x.w", new long[] {2, 2}, all, 1), new Npz32.Entry("b", new long[] {1}, all, 0)));
+        var back = org.reprodiff.noise.Npy.readNpz(f);
+        assertThat(back.keySet()).containsExactly("x.w", "b");
+        assertThat(back.get("x.w").dtype()).isEqualTo("<f4");
+        assertThat(back.get("x.w").shape()).containsExactly(2, 2);
+        assertThat(back.get("x.w").toFloats()).containsExactly(-2f, 3.25f, Float.MIN_VALUE, 7f);
+        assertThat(back.get("b").toFloats()).containsExactly(1.5f);
+        java.nio.file.Path g = tmp.resolve("b.npz");
+        org.reprodiff.noise.Npy.writeNpz(g, java.util.Map.of("y", org.reprodiff.noise.NpyArray.ofFloats(new long[] {3}, new float[] {1f, -0f, 9f})));
+        Npz32.Array y = Npz32.read(g).get("y");
+        assertThat(y.shape()).containsExactly(3);
+        assertThat(y.values()).containsExactly(1f, -0f, 9f);
+        assertThat(Npz32.read(f).get("x.w").values()).containsExactly(-2f, 3.25f, Float.MIN_VALUE, 7f);
+    }
 }

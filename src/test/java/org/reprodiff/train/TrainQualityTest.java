@@ -100,7 +100,9 @@ class TrainQualityTest {
         ImageSet data = fourImages();
         Path run = tmp.resolve("mem");
         long t0 = System.nanoTime();
-        TrainStats st = TrainRun.builder().data(data).arch(ARCH).precond("edm").kimg(512).batch(256).lr(2e-3)
+        // unet-s at 8×8, 1000 steps of 48 with a short EMA (1 kimg half-life, EDM ramp-up): observed max RMS ≈ 0.04
+        TrainStats st = TrainRun.builder().data(data).arch("unet-s").precond("edm").kimg(48).batch(48).lr(2e-3)
+                .emaHalflifeKimg(1)
                 .seed(1).out(run).build().run(false);
         System.out.printf("memorize: %d steps, %.1f img/s, %.1fs%n", st.step(), st.imgPerSecond(), (System.nanoTime() - t0) / 1e9);
         try (NDManager m = Torch.newManager()) {
@@ -108,11 +110,11 @@ class TrainQualityTest {
             NDArray z = SeedNoise.batch(m, seeds(16), data.shape());
             double[] rms = nearestRms(heun(d, z, 18), data);
             System.out.println("memorize rms: " + java.util.Arrays.toString(rms));
-            // stand-in MLP: 15 of 16 land within 0.05 here (one ends between two images); with unet-s assert all 16
-            assertThat(java.util.Arrays.stream(rms).filter(r -> r < 0.05).count()).isGreaterThanOrEqualTo(14);
+            assertThat(java.util.Arrays.stream(rms).max().getAsDouble()).isLessThan(0.05); // all 16 within 0.05
         }
     }
 
+    /** The consistency test's network (the MLP: fast, and enough for 4 images). */
     static final String ARCH = System.getProperty("arch", "mlp");
 
     @Test
@@ -146,7 +148,7 @@ class TrainQualityTest {
         Progress.setQuiet(true);
         ImageSet data = Datasets.load("molrg", "train", null, null).subset(512, 0);
         Path run = tmp.resolve("molrg");
-        TrainRun.builder().data(data).arch("mlp").precond("edm").kimg(9.6).batch(64).tickKimg(0.64)
+        TrainRun.builder().data(data).arch("mlp").precond("edm").kimg(19.2).batch(64).tickKimg(1.28)
                 .seed(3).out(run).build().run(false);
         List<String> lines = Files.readAllLines(run.resolve(TrainRun.STATS));
         assertThat(lines).hasSize(15);

@@ -1,0 +1,132 @@
+package org.reprodiff.train;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.reprodiff.noise.Npy;
+import org.reprodiff.noise.NpyArray;
+import org.reprodiff.util.AtomicFiles;
+import org.reprodiff.util.UserException;
+
+/**
+ * float32 .npz straight from and to float[] (the same files as {@link Npy}: stored zip entries, .npy 1.0 '<f4', C
+ * order), without NpyArray's double[] copy: for checkpoints of large networks. Reading falls back to Npy for
+ * entries in other dtypes.
+ */
+final class Npz32 {
+    private Npz32() {}
+
+    /** One entry: name (without .npy), shape, and its values at data[offset, offset + size). */
+    record Entry(String name, long[] shape, float[] data, int offset) {
+        int size() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return Math.toIntExact(n);
+        }
+    }
+
+    static void write(Path file, List<Entry> entries) {
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Entry e : entries) {
+                byte[] head = header(e.shape());
+                ByteBuffer body = ByteBuffer.allocate(head.length + 4 * e.size()).order(ByteOrder.LITTLE_ENDIAN);
+                body.put(head);
+                body.asFloatBuffer().put(e.data(), e.offset(), e.size());
+                byte[] bytes = body.array();
+                ZipEntry z = new ZipEntry(e.name() + ".npy");
+                z.setMethod(ZipEntry.STORED);
+                z.setSize(bytes.length);
+                CRC32 crc = new CRC32();
+                crc.update(bytes);
+                z.setCrc(crc.getValue());
+                zip.putNextEntry(z);
+                zip.write(bytes);
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+
+    private static byte[] header(long[] shape) {
+        StringBuilder s = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            s.append(shape[i]).append(shape.length == 1 ? "," : i + 1 < shape.length ? ", " : "");
+        }
+        s.append(")");
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + s + ", }";
+        int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
+        String h = dict + " ".repeat(pad) + "\n";
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) (h.length() & 0xFF), (byte) (h.length() >> 8)});
+        b.writeBytes(h.getBytes(StandardCharsets.ISO_8859_1));
+        return b.toByteArray();
+    }
+
+    /** A read array: shape and float values. */
+    record Array(long[] shape, float[] values) {}
+
+    /** All arrays by name; '<f4' C-order entries are decoded straight to float[], others through Npy. */
+    static Map<String, Array> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw UserException.of(file, "no such file");
+        }
+        Map<String, Array> out = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
+                String where = file + ":" + e.getName();
+                byte[] all;
+                try (InputStream in = zip.getInputStream(e)) {
+                    all = in.readAllBytes();
+                }
+                out.put(name, decode(all, where));
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw UserException.of(file, "not an .npz (zip) file: " + e.getMessage());
+        } catch (IOException e) {
+            throw UserException.of(file, "cannot read .npz: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static Array decode(byte[] all, String where) throws IOException {
+        if (all.length >= 10 && all[6] == 1) {
+            int hl = (all[8] & 0xFF) | (all[9] & 0xFF) << 8;
+            if (10 + hl <= all.length) {
+                String h = new String(all, 10, hl, StandardCharsets.ISO_8859_1);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)").matcher(h);
+                if (h.contains("'descr': '<f4'") && h.contains("'fortran_order': False") && m.find()) {
+                    long[] shape = java.util.Arrays.stream(m.group(1).split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                            .mapToLong(Long::parseLong).toArray();
+                    long n = 1;
+                    for (long d : shape) {
+                        n *= d;
+                    }
+                    if (10 + hl + 4 * n != all.length) {
+                        throw UserException.of(where, "truncated .npy: expected " + 4 * n + " data bytes");
+                    }
+                    float[] v = new float[(int) n];
+                    ByteBuffer.wrap(all, 10 + hl, (int) (4 * n)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                    return new Array(shape, v);
+                }
+            }
+        }
+        NpyArray a = Npy.read(new java.io.ByteArrayInputStream(all), where);
+        return new Array(a.shape(), a.toFloats());
+    }
+}
