@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.reprodiff.analytic.EmpiricalOptimum;
 import org.reprodiff.data.Datasets;
@@ -174,5 +175,37 @@ public final class Sections {
         Timing t = Timing.measure(1, b.quick() ? 3 : 5, () -> last[0] = Datasets.load("fashion-mnist", "train", null, null));
         b.add(Figure.value("data", "load Fashion-MNIST train (60000)", "s", t.min(), t.median(), t.max(), "< 1 s", null));
         return last[0];
+    }
+
+    /** Resident memory of a 2000-step training run (quick: 500) in a child JVM with a fixed, pre-touched heap. */
+    public static void memory(Bench b) {
+        int steps = b.quick() ? 500 : 2000;
+        try {
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
+                    "-Dorg.slf4j.simpleLogger.logFile=" + System.getProperty("org.slf4j.simpleLogger.logFile", "System.err"),
+                    MemoryMain.class.getName(), String.valueOf(steps));
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (p.waitFor() != 0 || out.isEmpty()) {
+                b.add(Figure.value("memory", "training RSS (child failed)", "MiB", 0, 0, 0, null, out));
+                return;
+            }
+            var j = org.reprodiff.util.Json.MAPPER.readTree(out.substring(out.lastIndexOf('\n') + 1));
+            String setup = "unet-s, Fashion-MNIST 8×8, batch 32; heap fixed at 2 GiB and pre-touched";
+            one(b, "RSS at step " + steps / 10, "MiB", j.get("rss_first_mib").asDouble(), null, setup);
+            one(b, "RSS at step " + steps, "MiB", j.get("rss_last_mib").asDouble(), null, setup);
+            one(b, "peak RSS (VmHWM)", "MiB", j.get("peak_mib").asDouble(), null, setup);
+            one(b, "RSS growth, step " + steps / 10 + " → " + steps, "%", j.get("growth_percent").asDouble(), "< 5%", setup);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void one(Bench b, String name, String unit, double v, String target, String note) {
+        b.add(Figure.value("memory", name, unit, v, v, v, target, note));
     }
 }

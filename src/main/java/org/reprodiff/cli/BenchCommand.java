@@ -32,6 +32,7 @@ public final class BenchCommand implements Callable<Integer> {
             Sections.samplerOverhead(bench);
             Sections.optimum(bench, m, fashion);
             Sections.search(bench, m, fashion);
+            Sections.memory(bench);
         }
         if (json) {
             var root = Json.object();
