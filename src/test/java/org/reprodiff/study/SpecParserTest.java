@@ -43,11 +43,11 @@ class SpecParserTest {
         assertThat(fig2.sizes()).hasSize(9).startsWith(64).endsWith(16384);
         StudySpec demo = SpecParser.preset("demo", DataSizer.BUILTIN, Map.of("data", "fashion-mnist"));
         assertThat(demo.data().spec()).isEqualTo("fashion-mnist");
-        assertThat(demo.data().resize()).isEqualTo(16);
-        // unet-s and unet-m at 5 sizes, uvit-s only at its own sizes (16, 1024), the optimum at 5
+        assertThat(demo.data().resize()).isEqualTo(8);
+        // unet-s and unet-m at 5 sizes, uvit-s only at its own sizes (4, 1024), the optimum at 5
         assertThat(Plan.of(demo).cells()).hasSize(17);
         assertThat(Plan.of(demo).cells().stream().filter(c -> c.name().equals("uvit-s")).map(CellSpec::n))
-                .containsExactly(16, 1024);
+                .containsExactly(4, 1024);
         assertThat(demo.seedValues()).hasSize(64);
         assertThat(Plan.of(SpecParser.preset("halves", DataSizer.BUILTIN, Map.of())).cells().get(1).part()).isEqualTo(1);
         assertThatThrownBy(() -> SpecParser.preset("nope", DataSizer.BUILTIN, Map.of())).hasMessageContaining("demo, fig1");
