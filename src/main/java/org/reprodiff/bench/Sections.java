@@ -147,7 +147,7 @@ public final class Sections {
 
     /** GL's nearest-neighbour search: 10000 samples (quick: 2000) against 60000 images, fp32. */
     public static void search(Bench b, NDManager root, ImageSet train) {
-        int q = b.quick() ? 2000 : 10000;
+        int q = b.quick() ? 1000 : 10000;
         try (NDManager m = root.newSubManager()) {
             NDArray t = normalizedRows(train.all(m));
             synchronized (Torch.RNG_LOCK) {
@@ -179,7 +179,7 @@ public final class Sections {
 
     /** Resident memory of a 2000-step training run (quick: 500) in a child JVM with a fixed, pre-touched heap. */
     public static void memory(Bench b) {
-        int steps = b.quick() ? 500 : 2000;
+        int steps = b.quick() ? 300 : 2000;
         try {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),

@@ -21,6 +21,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         Bench bench = new Bench(quick);
@@ -40,9 +43,9 @@ public final class BenchCommand implements Callable<Integer> {
             root.put("peak_fp32_gflops", bench.peak32());
             root.put("peak_fp64_gflops", bench.peak64());
             root.set("figures", Json.MAPPER.valueToTree(bench.figures()));
-            System.out.println(Json.toLine(root));
+            spec.commandLine().getOut().println(Json.toLine(root));
         } else {
-            System.out.println(table(bench));
+            spec.commandLine().getOut().println(table(bench));
         }
         return Main.OK;
     }

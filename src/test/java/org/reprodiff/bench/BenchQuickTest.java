@@ -35,6 +35,7 @@ class BenchQuickTest {
                 assertThat(f.get("fractionOfPeak").asDouble()).isPositive();
             }
         }
+        assertThat(j.get("figures").findValuesAsText("name")).anyMatch(n -> n.startsWith("RSS growth"));
         assertThat(sections).contains("peak", "data", "training", "sampling", "optimum", "scores", "memory");
     }
 }
