@@ -33,12 +33,12 @@ public record ConsistencyPrecond(double sigmaData, double sigmaMinValue, double 
 
     @Override
     public NDArray cIn(NDArray s) {
-        return s.square().add(sigmaData * sigmaData).sqrt().pow(-1);
+        return new EdmPrecond(sigmaData).cIn(s);
     }
 
     @Override
     public NDArray cNoise(NDArray s) {
-        return s.log().mul(0.25);
+        return new EdmPrecond(sigmaData).cNoise(s);
     }
 
     /** Continuous lognormal (−1.1, 2.0), clipped to [σ_min, σ_max]; training draws discrete indices instead. */
