@@ -87,7 +87,7 @@ public class SamplerStepJmh {
     public void unetSCall() {
         Torch.noGrad(() -> {
             try (NDManager step = manager.newSubManager()) {
-                net.forward(ps, x, c, false).attach(step);
+                net.raw(ps).apply(Sections.local(x, step), Sections.local(c, step), false).attach(step);
             }
         });
     }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import org.reprodiff.analytic.EmpiricalOptimum;
 import org.reprodiff.data.Datasets;
 import org.reprodiff.data.ImageSet;
+import org.reprodiff.diffusion.RawNetwork;
 import org.reprodiff.nn.Architectures;
 import org.reprodiff.nn.DiffusionNet;
 import org.reprodiff.nn.FlopCounter;
@@ -35,6 +36,16 @@ public final class Sections {
         return net;
     }
 
+    /**
+     * A copy of x in step. A network's intermediate arrays land in its input's manager, so the input of a timed
+     * call must belong to a manager that closes after the call (else every repeat keeps its activations).
+     */
+    static NDArray local(NDArray x, NDManager step) {
+        NDArray copy = x.duplicate();
+        copy.attach(step);
+        return copy;
+    }
+
     /** One training step (forward + backward of the EDM loss shape; optimizer excluded) at 28×28, batch 128. */
     public static void training(Bench b, NDManager root) {
         String[] archs = b.quick() ? new String[] {"unet-s", "unet-m"} : new String[] {"unet-s", "unet-m", "unet-l", "uvit-s"};
@@ -48,9 +59,8 @@ public final class Sections {
                 NDArray c = m.randomNormal(new Shape(batch));
                 Timing t = Timing.measure(1, b.quick() ? 2 : 4, () -> {
                     try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray out = net.forward(ps, x, c, true);
-                        out.attach(step);
-                        NDArray loss = out.sub(x).square().mean();
+                        NDArray xs = local(x, step);
+                        NDArray loss = net.forward(ps, xs, local(c, step), true).sub(xs).square().mean();
                         gc.backward(loss);
                     }
                     for (var p : net.block().getParameters()) {
@@ -70,17 +80,17 @@ public final class Sections {
         try (NDManager m = root.newSubManager()) {
             Shape shape = new Shape(batch, 1, 28, 28);
             DiffusionNet net = net(m, "unet-m", shape);
-            ParameterStore ps = new ParameterStore(m, false);
+            RawNetwork raw = net.raw(new ParameterStore(m, false));
             NDArray x = m.randomNormal(shape);
             NDArray c = m.randomNormal(new Shape(batch));
             Timing t = Timing.measure(1, b.quick() ? 3 : 6, () -> Torch.noGrad(() -> {
                 try (NDManager step = m.newSubManager()) {
-                    NDArray out = net.forward(ps, x, c, false);
-                    out.attach(step);
+                    raw.apply(local(x, step), local(c, step), false);
                 }
             }));
             b.add(Figure.rate("sampling", "unet-m evaluation, batch 256, 28×28", "img-evals/s", batch,
-                    (double) net.forwardFlops() * batch, t, b.peak32(), "≥ 50%", null));
+                    (double) net.forwardFlops() * batch, t, b.peak32(), "≥ 50%",
+                    "in micro-batches of " + net.inferenceBatch()));
         }
     }
 

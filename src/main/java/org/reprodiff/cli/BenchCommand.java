@@ -21,21 +21,49 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--only", split = ",", paramLabel = "SECTION",
+            description = "Run only these sections (data, training, sampling, overhead, optimum, search, memory); "
+                    + "the peak is always measured.")
+    java.util.Set<String> only;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        java.util.List<String> known = java.util.List.of("data", "training", "sampling", "overhead", "optimum", "search",
+                "memory");
+        if (only != null) {
+            for (String s : only) {
+                if (!known.contains(s)) {
+                    throw new org.reprodiff.util.UserException("--only: unknown section '" + s + "' (expected "
+                            + String.join(", ", known) + ")");
+                }
+            }
+        }
+        java.util.function.Predicate<String> on = s -> only == null || only.contains(s);
         Bench bench = new Bench(quick);
         try (NDManager m = Torch.newManager()) {
             bench.peak(m);
-            ImageSet fashion = Sections.data(bench);
-            Sections.training(bench, m);
-            Sections.sampling(bench, m);
-            Sections.samplerOverhead(bench);
-            Sections.optimum(bench, m, fashion);
-            Sections.search(bench, m, fashion);
-            Sections.memory(bench);
+            ImageSet fashion = on.test("data") || on.test("optimum") || on.test("search") ? Sections.data(bench) : null;
+            if (on.test("training")) {
+                Sections.training(bench, m);
+            }
+            if (on.test("sampling")) {
+                Sections.sampling(bench, m);
+            }
+            if (on.test("overhead")) {
+                Sections.samplerOverhead(bench);
+            }
+            if (on.test("optimum")) {
+                Sections.optimum(bench, m, fashion);
+            }
+            if (on.test("search")) {
+                Sections.search(bench, m, fashion);
+            }
+            if (on.test("memory")) {
+                Sections.memory(bench);
+            }
         }
         if (json) {
             var root = Json.object();

@@ -8,7 +8,8 @@ import org.reprodiff.util.UserException;
  * The named networks. UNets follow EDM's DDPM++ (SongUNet): the paper's {@code unet-64/128/256} (channel_mult
  * [2,2,2], 4 blocks per resolution, attention at 16×16) and a CPU ladder {@code unet-s/m/l} (widths 12/24/48,
  * channel_mult [1,2,2], 1 block per resolution, attention only in the bottleneck), each about 4× the
- * parameters of the one before. U-ViTs {@code uvit-s/m} (patch 4; width 128/192, depth 6/8, 4 heads) and an
+ * parameters of the one before. U-ViTs {@code uvit-s/m} (patch 4, or 2 below 24×24 so that an 8×8 image still
+ * has 16 tokens; width 128/192, depth 6/8, 4 heads) and an
  * MLP {@code mlp} for vector data (width 256, 3 residual blocks).
  */
 public final class Architectures {
@@ -26,6 +27,7 @@ public final class Architectures {
         int[] ladder = {1, 2, 2};
         int[] none = {};
         NoiseEmbedding.Type pos = NoiseEmbedding.Type.POSITIONAL;
+        int patch = resolution >= 24 ? 4 : 2;
         return switch (arch == null ? "" : arch) {
             case "unet-s" -> new UNetConfig(12, ladder, 1, none, dropout, channels, resolution, pos);
             case "unet-m" -> new UNetConfig(24, ladder, 1, none, dropout, channels, resolution, pos);
@@ -33,8 +35,8 @@ public final class Architectures {
             case "unet-64" -> UNetConfig.ddpmpp(64, channels, resolution, dropout);
             case "unet-128" -> UNetConfig.ddpmpp(128, channels, resolution, dropout);
             case "unet-256" -> UNetConfig.ddpmpp(256, channels, resolution, dropout);
-            case "uvit-s" -> new UViTConfig(4, 128, 6, 4, channels, resolution);
-            case "uvit-m" -> new UViTConfig(4, 192, 8, 4, channels, resolution);
+            case "uvit-s" -> new UViTConfig(patch, 128, 6, 4, channels, resolution);
+            case "uvit-m" -> new UViTConfig(patch, 192, 8, 4, channels, resolution);
             case "mlp" -> new MlpConfig(channels * resolution * resolution, 256, 3, dropout);
             default -> throw new UserException("--arch: unknown architecture '" + arch + "' (expected "
                     + String.join(", ", NAMES) + ")");

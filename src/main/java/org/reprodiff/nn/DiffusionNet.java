@@ -1,6 +1,7 @@
 package org.reprodiff.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -35,9 +36,62 @@ public final class DiffusionNet {
         block.initialize(manager, dataType, inputShape, new Shape(inputShape.get(0)));
     }
 
-    /** This network as a {@link RawNetwork} reading its parameters through ps. */
+    /**
+     * This network as a {@link RawNetwork} reading its parameters through ps. Inference calls larger than
+     * {@link #inferenceBatch()} run in micro-batches.
+     */
     public RawNetwork raw(ParameterStore ps) {
-        return (x, cNoise, training) -> forward(ps, x, cNoise, training);
+        return (x, cNoise, training) -> training ? forward(ps, x, cNoise, true) : infer(ps, x, cNoise);
+    }
+
+    /** Elements of the widest activation of micro-batch (measured: about this many keep a call cache-resident). */
+    static final long MICRO_BATCH_ELEMENTS = 600_000;
+
+    /**
+     * The inference micro-batch: the power of two nearest to the batch whose full-resolution activation (UNet: first-level width ×
+     * H × W; U-ViT: tokens × width; MLP: width) has about {@link #MICRO_BATCH_ELEMENTS} floats. Measured on
+     * 28×28 at batch 256 in one call vs micro-batches: unet-m 84 vs 259 img/s (32), unet-l 17 vs 77 (16).
+     */
+    public int inferenceBatch() {
+        long perSample;
+        if (config instanceof UNetConfig c) {
+            perSample = (long) c.baseWidth() * c.channelMult()[0] * c.resolution() * c.resolution();
+        } else if (config instanceof UViTConfig c) {
+            perSample = (long) (c.patches() + 1) * c.dim();
+        } else if (config instanceof MlpConfig c) {
+            perSample = c.hidden();
+        } else {
+            perSample = 1;
+        }
+        double log2 = Math.log((double) MICRO_BATCH_ELEMENTS / perSample) / Math.log(2);
+        return 1 << (int) Math.max(0, Math.min(30, Math.round(log2))); // the nearest power of two
+    }
+
+    private NDArray infer(ParameterStore ps, NDArray x, NDArray cNoise) {
+        long b = x.getShape().get(0);
+        int mb = inferenceBatch();
+        if (b <= mb) {
+            return forward(ps, x, cNoise, false);
+        }
+        NDManager home = x.getManager();
+        NDList parts = new NDList();
+        try {
+            for (long s = 0; s < b; s += mb) {
+                String range = s + ":" + Math.min(b, s + mb);
+                try (NDManager sub = home.newSubManager()) { // each micro-batch's activations end with it
+                    NDArray xs = x.get(range);
+                    NDArray cs = cNoise.get(range);
+                    xs.attach(sub);
+                    cs.attach(sub);
+                    NDArray out = forward(ps, xs, cs, false);
+                    out.attach(home);
+                    parts.add(out);
+                }
+            }
+            return NDArrays.concat(parts, 0);
+        } finally {
+            parts.close();
+        }
     }
 
     public Block block() {

@@ -19,12 +19,15 @@ public final class NetBench {
 
     private NetBench() {}
 
-    /** Usage: NetBench BATCH ARCH... (28×28×1, 1 warm-up + 3 timed steps each). */
+    /** Usage: NetBench BATCH[xRES] ARCH... (RES×RES×1, default 28; 1 warm-up + 3 timed steps each). */
     public static void main(String[] args) {
         System.out.printf("fp32 matmul peak %.1f GFLOP/s (%d threads)%n", matmulPeak(2048, 5), Torch.threads());
-        int batch = Integer.parseInt(args[0]);
+        String[] br = args[0].split("x");
+        int batch = Integer.parseInt(br[0]);
+        int res = br.length > 1 ? Integer.parseInt(br[1]) : 28;
+        int steps = Integer.getInteger("steps", 3);
         for (int i = 1; i < args.length; i++) {
-            Result r = trainStep(args[i], 1, 28, batch, 1, 3);
+            Result r = trainStep(args[i], 1, res, batch, 1, steps);
             System.out.printf("%-8s batch %d: %.3f s/step, %.1f img/s, %.1f GFLOP/s%n", r.arch(), batch, r.seconds(),
                     r.imagesPerSecond(), r.gflops());
         }

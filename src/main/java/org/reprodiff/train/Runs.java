@@ -66,7 +66,7 @@ public final class Runs {
         ParameterStore ps = new ParameterStore(manager, false);
         String name = o.path("arch").asText() + "/" + precond.name() + " " + runDir.getFileName();
         PrecondDenoiser d = new PrecondDenoiser(precond,
-                (x, c, training) -> Nets.noGrad(() -> net.forward(ps, x, c, false)), false);
+                (x, c, training) -> Nets.noGrad(() -> net.raw(ps).apply(x, c, false)), false);
         return new Denoiser() {
             @Override
             public NDArray denoise(NDArray x, NDArray sigma) {
