@@ -18,13 +18,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Simulated cells (no training).")
     boolean dryRun;
 
+    @Option(names = "--jobs", paramLabel = "N", description = "Worker processes (default: 2 on 2 or more cores).")
+    Integer jobs;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         var stdout = spec.commandLine().getOut();
-        Path dir = StudyCommand.run(null, "demo", out, data, null, dryRun, false, false, stdout);
+        int n = jobs != null ? jobs : Math.min(2, Runtime.getRuntime().availableProcessors());
+        Path dir = StudyCommand.run(new StudyCommand.Args(null, "demo", out, data, null, dryRun, false, false, n), stdout);
         Path index = ReportCommand.build(dir, dryRun);
         stdout.println("report: " + index.toAbsolutePath());
         stdout.println("open it with: xdg-open " + index.toAbsolutePath());

@@ -1,7 +1,9 @@
 package org.reprodiff.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.reprodiff.study.CellWork;
@@ -11,6 +13,7 @@ import org.reprodiff.study.Shard;
 import org.reprodiff.study.SpecParser;
 import org.reprodiff.study.StudyRunner;
 import org.reprodiff.study.StudySpec;
+import org.reprodiff.study.Workers;
 import org.reprodiff.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,45 +51,123 @@ public final class StudyCommand implements Callable<Integer> {
             + "(only when no other process works on this study).")
     boolean reclaimLocks;
 
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "Worker processes sharing the "
+            + "cores, each training its own cell (default: ${DEFAULT-VALUE}; small models train faster as 2 than 1).")
+    int jobs;
+
+    @Option(names = "--as-worker", hidden = true, description = "Started by --jobs: other processes hold cells.")
+    boolean asWorker;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** What to run: a spec file or a preset, with the command-line overrides. */
+    record Args(Path specFile, String preset, Path out, String data, String shard, boolean dryRun, boolean quiet,
+            boolean reclaimLocks, int jobs, boolean asWorker) {
+        Args(Path specFile, String preset, Path out, String data, String shard, boolean dryRun, boolean quiet,
+                boolean reclaimLocks, int jobs) {
+            this(specFile, preset, out, data, shard, dryRun, quiet, reclaimLocks, jobs, false);
+        }
+
+        /** The command line of one extra worker: the same study, quiet, one job. */
+        List<String> workerCommand(Path dir) {
+            List<String> a = new ArrayList<>(List.of("study"));
+            if (specFile != null) {
+                a.add(specFile.toAbsolutePath().toString());
+            } else {
+                a.addAll(List.of("--preset", preset));
+            }
+            a.addAll(List.of("--out", dir.toAbsolutePath().toString(), "--quiet", "--jobs", "1", "--as-worker"));
+            if (data != null) {
+                a.addAll(List.of("--data", data));
+            }
+            if (shard != null) {
+                a.addAll(List.of("--shard", shard));
+            }
+            if (dryRun) {
+                a.add("--dry-run");
+            }
+            return a;
+        }
+    }
+
     @Override
     public Integer call() {
-        Path dir = run(specFile, preset, out, data, shard, dryRun, quiet, reclaimLocks, spec.commandLine().getOut());
+        Path dir = run(new Args(specFile, preset, out, data, shard, dryRun, quiet, reclaimLocks, jobs, asWorker),
+                spec.commandLine().getOut());
         spec.commandLine().getOut().println("next: reprodiff report " + dir);
         return Main.OK;
     }
 
     /** Validates everything first (nothing is written on a bad spec), then runs; returns the study folder. */
-    static Path run(Path specFile, String preset, Path out, String data, String shardOpt, boolean dryRun, boolean quiet,
-            boolean reclaimLocks, java.io.PrintWriter stdout) {
+    static Path run(Args a, java.io.PrintWriter stdout) {
+        Path specFile = a.specFile();
+        String preset = a.preset();
+        boolean dryRun = a.dryRun();
+        if (a.jobs() < 1) {
+            throw new UserException("--jobs: must be >= 1, got " + a.jobs());
+        }
         if ((specFile == null) == (preset == null)) {
             throw new UserException("study: give either a SPEC file or --preset NAME");
         }
         Map<String, String> overrides = new HashMap<>();
-        if (data != null) {
-            overrides.put("data", data);
+        if (a.data() != null) {
+            overrides.put("data", a.data());
         }
-        if (out != null) {
-            overrides.put("out", out.toString());
+        if (a.out() != null) {
+            overrides.put("out", a.out().toString());
         }
         org.reprodiff.study.DataSizer sizer = dryRun ? CellWorks.dryRunSizer() : CellWorks.sizer();
         StudySpec s = specFile != null ? SpecParser.read(specFile, sizer, overrides) : SpecParser.preset(preset, sizer, overrides);
         if (s.out() == null) {
             throw new UserException("--out: required (the spec has no \"out\")");
         }
-        Shard shard = Shard.resolve(shardOpt, System.getenv());
+        Shard shard = Shard.resolve(a.shard(), System.getenv());
         CellWork work = dryRun ? CellWorks.dryRun() : CellWorks.real();
         Path dir = Path.of(s.out());
         Plan plan = Plan.of(s);
-        StudyRunner.Summary r = new StudyRunner(plan, dir, work, shard, new java.io.PrintStream(System.err, true))
-                .quiet(quiet).reclaimLocks(reclaimLocks).run();
+        java.io.PrintStream log = new java.io.PrintStream(System.err, true);
+        StudyRunner.Summary r;
+        if (a.jobs() == 1) {
+            r = new StudyRunner(plan, dir, work, shard, log).quiet(a.quiet()).reclaimLocks(a.reclaimLocks())
+                    .withWorkers(a.asWorker()).run();
+        } else {
+            r = withWorkers(a, plan, dir, work, shard, log);
+        }
         stdout.printf(java.util.Locale.ROOT, "study %s (shard %s): %d cells in the study, %d run now, %d already done, "
                 + "%d busy in another process, %d in other shards; %d pair files written, %d waiting for cells; %.1f s%n",
                 s.name(), shard, r.cells(), r.ran(), r.alreadyDone(), r.busy(), r.otherShards(), r.pairsWritten(),
                 r.pairsMissing(), r.seconds());
         stdout.println("results: " + dir.resolve("results.csv"));
         return dir;
+    }
+
+    /** This process and jobs − 1 workers take cells as they come; then this one finishes pairs and results. */
+    private static StudyRunner.Summary withWorkers(Args a, Plan plan, Path dir, CellWork work, Shard shard,
+            java.io.PrintStream log) {
+        int each = Workers.threadsEach(a.jobs());
+        int all = Runtime.getRuntime().availableProcessors();
+        long before = plan.cells().stream().filter(c -> java.nio.file.Files.isRegularFile(Plan.resultFile(dir, c))).count();
+        long t0 = System.nanoTime();
+        try (Workers w = Workers.start(a.jobs() - 1, a.workerCommand(dir), each)) {
+            if (!a.dryRun()) {
+                org.reprodiff.util.Torch.setThreads(each);
+            }
+            new StudyRunner(plan, dir, work, shard, log).quiet(a.quiet()).reclaimLocks(a.reclaimLocks())
+                    .withWorkers(true).run();
+            int failed = w.await();
+            if (failed > 0) {
+                log.println("study: " + failed + " worker process(es) failed; this process finishes their cells");
+            }
+        } finally {
+            if (!a.dryRun()) {
+                org.reprodiff.util.Torch.setThreads(all);
+            }
+        }
+        StudyRunner.Summary fin = new StudyRunner(plan, dir, work, shard, log).quiet(true).run();
+        int ran = (int) (plan.cells().stream().filter(c -> java.nio.file.Files.isRegularFile(Plan.resultFile(dir, c)))
+                .count() - before);
+        return new StudyRunner.Summary(fin.cells(), ran, (int) before, 0, fin.otherShards(), fin.pairsWritten(),
+                fin.pairsMissing(), (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -30,7 +30,9 @@ public final class CellWorks {
         return d -> new FakeCellWork().datasetSize(d);
     }
 
+    /** Simulated cells; REPRODIFF_DRY_RUN_STEP_MS slows each simulated step (to watch progress and workers). */
     public static CellWork dryRun() {
-        return new FakeCellWork();
+        String ms = System.getenv("REPRODIFF_DRY_RUN_STEP_MS");
+        return ms == null ? new FakeCellWork() : new FakeCellWork(10, Long.parseLong(ms), DataSizer.BUILTIN);
     }
 }

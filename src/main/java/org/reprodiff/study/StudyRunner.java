@@ -34,6 +34,7 @@ public final class StudyRunner {
     private final PrintStream log;
     private boolean quiet;
     private boolean reclaimLocks;
+    private boolean withWorkers;
 
     /** What one run did. */
     public record Summary(int cells, int ran, int alreadyDone, int busy, int otherShards, int pairsWritten,
@@ -55,6 +56,15 @@ public final class StudyRunner {
     /** Take over every cell.lock (for locks left by dead processes on other hosts). */
     public StudyRunner reclaimLocks(boolean r) {
         reclaimLocks = r;
+        return this;
+    }
+
+    /**
+     * Other processes of this study work beside this one (study --jobs): a locked cell is theirs, counted as
+     * handed off in the progress line and not logged.
+     */
+    public StudyRunner withWorkers(boolean w) {
+        withWorkers = w;
         return this;
     }
 
@@ -96,8 +106,12 @@ public final class StudyRunner {
             Optional<CellLock> lock = CellLock.tryAcquire(dir.resolve("cell.lock"), reclaimLocks);
             if (lock.isEmpty()) {
                 busy++;
-                log.println("study: " + what + " is being worked on by " + CellLock.holder(dir.resolve("cell.lock"))
-                        + "; skipped");
+                if (withWorkers) {
+                    progress.cellDone(what, cost, "in another worker");
+                } else {
+                    log.println("study: " + what + " is being worked on by " + CellLock.holder(dir.resolve("cell.lock"))
+                            + "; skipped");
+                }
                 continue;
             }
             try (CellLock l = lock.get()) {

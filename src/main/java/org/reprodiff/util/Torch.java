@@ -35,6 +35,12 @@ public final class Torch {
         ready = true;
     }
 
+    /** Sets PyTorch's intra-op threads (e.g. per worker process when several share the cores). */
+    public static void setThreads(int n) {
+        init();
+        JniUtils.setNumThreads(Math.max(1, n));
+    }
+
     /** A new root-level manager on the current device; close it (use a sub-manager per step). */
     public static NDManager newManager() {
         init();
