@@ -28,6 +28,7 @@ final class NumpyPeer {
             ProcessBuilder pb = new ProcessBuilder("python3", "-c", SCRIPT, String.valueOf(q), String.valueOf(n), String.valueOf(d));
             pb.environment().remove("OPENBLAS_CORETYPE"); // unset together: they slow a current numpy
             pb.environment().remove("OPENBLAS_L2_SIZE");
+            pb.environment().remove("LD_PRELOAD"); // the launcher's MKL shim is not numpy's
             pb.redirectErrorStream(true);
             Process p = pb.start();
             if (!p.waitFor(600, TimeUnit.SECONDS)) {

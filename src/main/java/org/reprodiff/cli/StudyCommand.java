@@ -149,12 +149,13 @@ public final class StudyCommand implements Callable<Integer> {
         int all = Runtime.getRuntime().availableProcessors();
         long before = plan.cells().stream().filter(c -> java.nio.file.Files.isRegularFile(Plan.resultFile(dir, c))).count();
         long t0 = System.nanoTime();
+        int pairs = 0;
         try (Workers w = Workers.start(a.jobs() - 1, a.workerCommand(dir), each)) {
             if (!a.dryRun()) {
                 org.reprodiff.util.Torch.setThreads(each);
             }
-            new StudyRunner(plan, dir, work, shard, log).quiet(a.quiet()).reclaimLocks(a.reclaimLocks())
-                    .withWorkers(true).run();
+            pairs += new StudyRunner(plan, dir, work, shard, log).quiet(a.quiet()).reclaimLocks(a.reclaimLocks())
+                    .withWorkers(true).run().pairsWritten();
             int failed = w.await();
             if (failed > 0) {
                 log.println("study: " + failed + " worker process(es) failed; this process finishes their cells");
@@ -167,7 +168,7 @@ public final class StudyCommand implements Callable<Integer> {
         StudyRunner.Summary fin = new StudyRunner(plan, dir, work, shard, log).quiet(true).run();
         int ran = (int) (plan.cells().stream().filter(c -> java.nio.file.Files.isRegularFile(Plan.resultFile(dir, c)))
                 .count() - before);
-        return new StudyRunner.Summary(fin.cells(), ran, (int) before, 0, fin.otherShards(), fin.pairsWritten(),
+        return new StudyRunner.Summary(fin.cells(), ran, (int) before, 0, fin.otherShards(), pairs + fin.pairsWritten(),
                 fin.pairsMissing(), (System.nanoTime() - t0) / 1e9);
     }
 }
