@@ -57,11 +57,16 @@ public final class Sections {
                 ParameterStore ps = new ParameterStore(m, false);
                 NDArray x = m.randomNormal(shape);
                 NDArray c = m.randomNormal(new Shape(batch));
+                int micro = Math.min(batch, net.trainingBatch()); // as TrainRun: gradients accumulate over micro-batches
                 Timing t = Timing.measure(1, b.quick() ? 2 : 4, () -> {
-                    try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray xs = local(x, step);
-                        NDArray loss = net.forward(ps, xs, local(c, step), true).sub(xs).square().mean();
-                        gc.backward(loss);
+                    for (int s = 0; s < batch; s += micro) {
+                        String range = s + ":" + Math.min(batch, s + micro);
+                        try (NDManager step = m.newSubManager();
+                                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray xs = local(x.get(range), step);
+                            NDArray loss = net.forward(ps, xs, local(c.get(range), step), true).sub(xs).square().mean();
+                            gc.backward(loss.mul((float) (Math.min(batch, s + micro) - s) / batch));
+                        }
                     }
                     for (var p : net.block().getParameters()) {
                         p.getValue().getArray().getGradient().close();
@@ -69,7 +74,7 @@ public final class Sections {
                 });
                 double flops = FlopCounter.TRAIN_FACTOR * (double) net.forwardFlops() * batch;
                 b.add(Figure.rate("training", arch + " step, batch 128, 28×28", "img/s", batch, flops, t, b.peak32(),
-                        "unet-m".equals(arch) ? "≥ 40%" : null, net.parameterCount() + " params"));
+                        "unet-m".equals(arch) ? "≥ 40%" : null, net.parameterCount() + " params, micro-batches of " + micro));
             }
         }
     }

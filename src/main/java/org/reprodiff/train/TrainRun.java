@@ -3,6 +3,7 @@ package org.reprodiff.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -54,6 +55,7 @@ public final class TrainRun {
     private final boolean force;
     private final long stopAfter;
     private final java.util.function.LongConsumer onStep;
+    private final int microBatch;
     private volatile boolean stopRequested;
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -70,6 +72,7 @@ public final class TrainRun {
         this.force = b.force;
         this.stopAfter = b.stopAfter;
         this.onStep = b.onStep;
+        this.microBatch = b.microBatch;
     }
 
     public static Builder builder() {
@@ -240,7 +243,7 @@ public final class TrainRun {
                         NDArray y = batch(sub, order, step);
                         NDArray lossArr = opts.ct()
                                 ? ctLoss(sub, trainD, y, step, total, seed, huberC)
-                                : edmLoss(sub, precond, raw, y, step, seed);
+                                : edmLoss(sub, precond, raw, y, step, seed, microBatch > 0 ? microBatch : net.trainingBatch());
                         loss = lossArr.getFloat();
                         List<NDArray> grads = List.of(fp.gradient(sub));
                         double norm = GradNorm.global(grads);
@@ -320,13 +323,38 @@ public final class TrainRun {
         return NDArrays.where(mask, y.flip(3), y);
     }
 
-    private NDArray edmLoss(NDManager sub, Precond precond, RawNetwork raw, NDArray y, long step, long seed) {
+    /**
+     * σ and n for the whole batch from the (seed, step) generator, then forward + backward in micro-batches of
+     * {@code micro} whose gradients accumulate (each weighted by its share of the batch): the same step as one
+     * batch up to float rounding, with activations small enough to stay in cache.
+     */
+    private NDArray edmLoss(NDManager sub, Precond precond, RawNetwork raw, NDArray y, long step, long seed, int micro) {
         synchronized (Torch.RNG_LOCK) {
             Torch.seedRaw(Torch.derive(seed, STREAM_TRAIN, step));
             try (GradientCollector gc = sub.getEngine().newGradientCollector()) {
-                NDArray loss = DenoisingLoss.compute(precond, raw, y);
-                gc.backward(loss);
-                return loss;
+                int b = (int) y.getShape().get(0);
+                if (b <= micro) {
+                    NDArray loss = DenoisingLoss.compute(precond, raw, y);
+                    gc.backward(loss);
+                    return loss;
+                }
+                NDArray sigma = precond.sampleSigma(sub, b);
+                NDArray n = sub.randomNormal(0f, 1f, y.getShape(), DataType.FLOAT32);
+                double total = 0;
+                for (int s = 0; s < b; s += micro) {
+                    String range = s + ":" + Math.min(b, s + micro);
+                    float share = (float) (Math.min(b, s + micro) - s) / b;
+                    try (NDManager part = sub.newSubManager()) {
+                        NDArray[] in = {y.get(range), sigma.get(range), n.get(range)};
+                        for (NDArray a : in) {
+                            a.attach(part);
+                        }
+                        NDArray loss = DenoisingLoss.compute(precond, raw, in[0], in[1], in[2]).mul(share);
+                        gc.backward(loss);
+                        total += loss.getFloat();
+                    }
+                }
+                return sub.create((float) total);
             }
         }
     }
@@ -468,6 +496,7 @@ public final class TrainRun {
         private boolean force;
         private long stopAfter = -1;
         private java.util.function.LongConsumer onStep;
+        private int microBatch;
 
         public Builder data(ImageSet v) { data = v; return this; }
         /** How the CLI made the data (recorded in options.json only). */
@@ -500,6 +529,9 @@ public final class TrainRun {
 
         /** Called on the training thread after every step with the number of steps done. */
         public Builder onStep(java.util.function.LongConsumer v) { onStep = v; return this; }
+
+        /** Micro-batch of the gradient accumulation (default 0: the network's {@code trainingBatch()}). */
+        Builder microBatch(int v) { microBatch = v; return this; }
 
         public TrainRun build() {
             return new TrainRun(this);
