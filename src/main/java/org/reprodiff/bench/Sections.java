@@ -169,7 +169,7 @@ public final class Sections {
                 Torch.seedRaw(3);
             }
             NDArray queries = normalizedRows(m.randomNormal(new Shape(q, train.dim())));
-            Timing timing = Timing.measure(0, b.quick() ? 1 : 2, () -> Scores.maxSimilarity(queries, t));
+            Timing timing = Timing.measure(0, b.quick() ? 1 : 3, () -> Scores.maxSimilarity(queries, t));
             double flops = 2.0 * q * train.size() * train.dim();
             b.add(Figure.rate("scores", "GL search " + q + " × " + train.size(), "samples/s", q, flops, timing,
                     b.peak32(), "≥ 85%", null));
