@@ -62,6 +62,6 @@ public final class GroupNorm extends NetBlock {
         NDArray b = ps.getValue(beta, x.getDevice(), training).reshape(perChannel);
         g.attach(x.getManager());
         b.attach(x.getManager());
-        return Nn.recording() ? normed.mul(g).add(b) : normed.muli(g).addi(b);
+        return normed.mul(g).add(b);
     }
 }

@@ -58,24 +58,8 @@ final class Nn {
         return l;
     }
 
-    /** True while autograd records (training); otherwise fresh intermediates may be updated in place. */
-    static boolean recording() {
-        return ai.djl.pytorch.jni.JniUtils.isGradMode();
-    }
-
     static NDArray silu(NDArray x) {
-        NDArray s = Activation.sigmoid(x);
-        return recording() ? x.mul(s) : s.muli(x);
-    }
-
-    /** (h + s)·scale, in place on h (a fresh intermediate) when nothing records gradients. */
-    static NDArray addScaled(NDArray h, NDArray s, float scale) {
-        return recording() ? h.add(s).mul(scale) : h.addi(s).muli(scale);
-    }
-
-    /** h + e, in place on h (a fresh intermediate) when nothing records gradients. */
-    static NDArray addFresh(NDArray h, NDArray e) {
-        return recording() ? h.add(e) : h.addi(e);
+        return x.mul(Activation.sigmoid(x));
     }
 
     static NDArray gelu(NDArray x) {

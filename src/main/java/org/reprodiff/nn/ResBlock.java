@@ -55,10 +55,10 @@ final class ResBlock extends NetBlock {
     NDArray forward(ParameterStore ps, NDArray x, NDArray emb, boolean training) {
         NDArray h = run(conv0, ps, resample(Nn.silu(norm0.forward(ps, x, null, training))), training);
         NDArray e = run(affine, ps, emb, training).reshape(-1, cout, 1, 1);
-        h = Nn.silu(norm1.forward(ps, Nn.addFresh(h, e), null, training));
+        h = Nn.silu(norm1.forward(ps, h.add(e), null, training));
         h = run(conv1, ps, dropout != null ? run(dropout, ps, h, training) : h, training);
         NDArray s = skip != null ? run(skip, ps, resample(x), training) : x;
-        h = Nn.addScaled(h, s, Nn.SKIP_SCALE);
+        h = h.add(s).mul(Nn.SKIP_SCALE);
         return attention != null ? attention.forward(ps, h, null, training) : h;
     }
 

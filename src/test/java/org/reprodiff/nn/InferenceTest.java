@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.reprodiff.util.Torch;
 
 /**
- * Inference (no autograd: in-place elementwise updates, micro-batches) gives the training-mode forward's
- * numbers, leaves only its output behind, and splits batches larger than the micro-batch.
+ * Inference (no autograd, in micro-batches) gives the recorded forward's numbers, leaves only its output
+ * behind, and splits batches larger than the micro-batch.
  */
 class InferenceTest {
     @ParameterizedTest
