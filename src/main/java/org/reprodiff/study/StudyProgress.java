@@ -50,7 +50,9 @@ final class StudyProgress {
         }
         lastPrint = now;
         double elapsed = (now - start) / 1e9;
-        String eta = costNow > 0 && totalCost > costNow ? Progress.formatSeconds(elapsed * (totalCost - costNow) / costNow) : "-";
+        // no estimate from the first seconds (one step in 0.1 s extrapolated to hours)
+        String eta = costNow > 0 && totalCost > costNow && elapsed >= 5
+                ? Progress.formatSeconds(elapsed * (totalCost - costNow) / costNow) : "-";
         String line = String.format(Locale.ROOT, "study %s: cells %d/%d done, %d left | %s: %s | elapsed %s | ETA %s",
                 study, done, total, total - done, cell, status, Progress.formatSeconds(elapsed), eta);
         if (tty) {
