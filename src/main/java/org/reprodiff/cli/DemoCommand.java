@@ -28,7 +28,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         var stdout = spec.commandLine().getOut();
         int n = jobs != null ? jobs : Math.min(2, Runtime.getRuntime().availableProcessors());
-        Path dir = StudyCommand.run(new StudyCommand.Args(null, "demo", out, data, null, dryRun, false, false, n), stdout);
+        Path dir = StudyCommand.run(new StudyCommand.Args(null, "demo", out, data, null, dryRun, false, false, n, false), stdout);
         Path index = ReportCommand.build(dir, dryRun);
         stdout.println("report: " + index.toAbsolutePath());
         stdout.println("open it with: xdg-open " + index.toAbsolutePath());

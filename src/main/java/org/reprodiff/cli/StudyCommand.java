@@ -64,11 +64,6 @@ public final class StudyCommand implements Callable<Integer> {
     /** What to run: a spec file or a preset, with the command-line overrides. */
     record Args(Path specFile, String preset, Path out, String data, String shard, boolean dryRun, boolean quiet,
             boolean reclaimLocks, int jobs, boolean asWorker) {
-        Args(Path specFile, String preset, Path out, String data, String shard, boolean dryRun, boolean quiet,
-                boolean reclaimLocks, int jobs) {
-            this(specFile, preset, out, data, shard, dryRun, quiet, reclaimLocks, jobs, false);
-        }
-
         /** The command line of one extra worker: the same study, quiet, one job. */
         List<String> workerCommand(Path dir) {
             List<String> a = new ArrayList<>(List.of("study"));
@@ -147,7 +142,7 @@ public final class StudyCommand implements Callable<Integer> {
             java.io.PrintStream log) {
         int each = Workers.threadsEach(a.jobs());
         int all = Runtime.getRuntime().availableProcessors();
-        long before = plan.cells().stream().filter(c -> java.nio.file.Files.isRegularFile(Plan.resultFile(dir, c))).count();
+        int before = finished(plan, dir);
         long t0 = System.nanoTime();
         int pairs = 0;
         try (Workers w = Workers.start(a.jobs() - 1, a.workerCommand(dir), each)) {
@@ -166,9 +161,12 @@ public final class StudyCommand implements Callable<Integer> {
             }
         }
         StudyRunner.Summary fin = new StudyRunner(plan, dir, work, shard, log).quiet(true).run();
-        int ran = (int) (plan.cells().stream().filter(c -> java.nio.file.Files.isRegularFile(Plan.resultFile(dir, c)))
-                .count() - before);
-        return new StudyRunner.Summary(fin.cells(), ran, (int) before, 0, fin.otherShards(), pairs + fin.pairsWritten(),
+        return new StudyRunner.Summary(fin.cells(), finished(plan, dir) - before, before, 0, fin.otherShards(), pairs + fin.pairsWritten(),
                 fin.pairsMissing(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Cells with a result file. */
+    private static int finished(Plan plan, Path dir) {
+        return (int) plan.cells().stream().filter(c -> java.nio.file.Files.isRegularFile(Plan.resultFile(dir, c))).count();
     }
 }

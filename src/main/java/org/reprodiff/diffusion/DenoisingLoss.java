@@ -11,12 +11,14 @@ import ai.djl.ndarray.types.DataType;
 public final class DenoisingLoss {
     private DenoisingLoss() {}
 
-    /** Draws σ, then n, from y's manager's (already seeded) generator; dropout draws follow in the network. */
-    public static NDArray compute(Precond precond, RawNetwork net, NDArray y) {
+    /** A batch's training noise: σ per sample and n of y's shape. */
+    public record Draw(NDArray sigma, NDArray n) {}
+
+    /** Draws σ, then n, in y's manager from the (already seeded) generator; dropout draws follow in the network. */
+    public static Draw draw(Precond precond, NDArray y) {
         NDManager m = y.getManager();
         NDArray sigma = precond.sampleSigma(m, (int) y.getShape().get(0));
-        NDArray n = m.randomNormal(0f, 1f, y.getShape(), DataType.FLOAT32);
-        return compute(precond, net, y, sigma, n);
+        return new Draw(sigma, m.randomNormal(0f, 1f, y.getShape(), DataType.FLOAT32));
     }
 
     public static NDArray compute(Precond precond, RawNetwork net, NDArray y, NDArray sigma, NDArray n) {

@@ -3,7 +3,6 @@ package org.reprodiff.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -333,19 +332,13 @@ public final class TrainRun {
             Torch.seedRaw(Torch.derive(seed, STREAM_TRAIN, step));
             try (GradientCollector gc = sub.getEngine().newGradientCollector()) {
                 int b = (int) y.getShape().get(0);
-                if (b <= micro) {
-                    NDArray loss = DenoisingLoss.compute(precond, raw, y);
-                    gc.backward(loss);
-                    return loss;
-                }
-                NDArray sigma = precond.sampleSigma(sub, b);
-                NDArray n = sub.randomNormal(0f, 1f, y.getShape(), DataType.FLOAT32);
+                DenoisingLoss.Draw draw = DenoisingLoss.draw(precond, y);
                 double total = 0;
                 for (int s = 0; s < b; s += micro) {
                     String range = s + ":" + Math.min(b, s + micro);
                     float share = (float) (Math.min(b, s + micro) - s) / b;
                     try (NDManager part = sub.newSubManager()) {
-                        NDArray[] in = {y.get(range), sigma.get(range), n.get(range)};
+                        NDArray[] in = {y.get(range), draw.sigma().get(range), draw.n().get(range)};
                         for (NDArray a : in) {
                             a.attach(part);
                         }
