@@ -141,7 +141,7 @@ public final class StudyCommand implements Callable<Integer> {
     private static StudyRunner.Summary withWorkers(Args a, Plan plan, Path dir, CellWork work, Shard shard,
             java.io.PrintStream log) {
         int each = Workers.threadsEach(a.jobs());
-        int all = Runtime.getRuntime().availableProcessors();
+        int own = a.dryRun() ? 0 : org.reprodiff.util.Torch.threads(); // REPRODIFF_THREADS or all cores
         int before = finished(plan, dir);
         long t0 = System.nanoTime();
         int pairs = 0;
@@ -157,7 +157,7 @@ public final class StudyCommand implements Callable<Integer> {
             }
         } finally {
             if (!a.dryRun()) {
-                org.reprodiff.util.Torch.setThreads(all);
+                org.reprodiff.util.Torch.setThreads(own);
             }
         }
         StudyRunner.Summary fin = new StudyRunner(plan, dir, work, shard, log).quiet(true).run();
