@@ -33,6 +33,14 @@ public final class CellWorks {
     /** Simulated cells; REPRODIFF_DRY_RUN_STEP_MS slows each simulated step (to watch progress and workers). */
     public static CellWork dryRun() {
         String ms = System.getenv("REPRODIFF_DRY_RUN_STEP_MS");
-        return ms == null ? new FakeCellWork() : new FakeCellWork(10, Long.parseLong(ms), DataSizer.BUILTIN);
+        if (ms == null) {
+            return new FakeCellWork();
+        }
+        try {
+            return new FakeCellWork(10, Long.parseLong(ms.strip()), DataSizer.BUILTIN);
+        } catch (NumberFormatException e) {
+            throw new org.reprodiff.util.UserException("REPRODIFF_DRY_RUN_STEP_MS: not a whole number of milliseconds: '"
+                    + ms + "'");
+        }
     }
 }

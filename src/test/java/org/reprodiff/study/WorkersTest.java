@@ -62,4 +62,22 @@ class WorkersTest {
         }
         assertThat(owners).as("cells done by both processes").hasSize(2);
     }
+
+    @Test
+    void aBadStepDelayIsOneLineWithExitTwoAndWritesNothing() throws Exception {
+        Path out = tmp.resolve("bad");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                Main.class.getName(), "study", "--preset", "demo", "--out", out.toString(), "--dry-run", "--jobs", "2");
+        pb.environment().put("OFFLINE", "true");
+        pb.environment().put("REPRODIFF_DRY_RUN_STEP_MS", "abc");
+        Path err = tmp.resolve("bad.err");
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(Files.readAllLines(err)).filteredOn(l -> l.startsWith("reprodiff:"))
+                .containsExactly("reprodiff: REPRODIFF_DRY_RUN_STEP_MS: not a whole number of milliseconds: 'abc'");
+        assertThat(out).doesNotExist();
+    }
 }
