@@ -7,8 +7,8 @@ import ai.djl.training.ParameterStore;
 
 /**
  * Group normalisation over (B, C, H, W) with a per-channel affine: each of G groups of C/G channels is
- * normalised over its channels and pixels (biased variance, eps inside the root). One fused layer-norm
- * over (B, G, C/G·H·W), then the affine.
+ * normalised over its channels and pixels (biased variance, eps inside the root). PyTorch's native kernel
+ * ({@link Kernels}), which keeps channels-last memory.
  */
 public final class GroupNorm extends NetBlock {
     private final int channels;
@@ -49,19 +49,17 @@ public final class GroupNorm extends NetBlock {
 
     @Override
     NDArray forward(ParameterStore ps, NDArray x, NDArray unused, boolean training) {
-        Shape s = x.getShape();
-        long n = s.size() / (s.get(0) * groups);
-        NDArray grouped = x.reshape(s.get(0), groups, n);
-        NDArray ones = x.getManager().ones(new Shape(n), x.getDataType());
-        NDArray zeros = x.getManager().zeros(new Shape(n), x.getDataType());
-        NDArray normed = grouped.getNDArrayInternal()
-                .layerNorm(grouped, new Shape(n), ones, zeros, eps).singletonOrThrow().reshape(s);
-        Shape perChannel = new Shape(1, channels, 1, 1);
-        // the reshaped views belong to this step, not to the parameters' manager
-        NDArray g = ps.getValue(gamma, x.getDevice(), training).reshape(perChannel);
-        NDArray b = ps.getValue(beta, x.getDevice(), training).reshape(perChannel);
-        g.attach(x.getManager());
-        b.attach(x.getManager());
-        return normed.mul(g).add(b);
+        return apply(ps, x, training, false);
+    }
+
+    /** SiLU(GroupNorm(x)) in one call. */
+    NDArray forwardSilu(ParameterStore ps, NDArray x, boolean training) {
+        return apply(ps, x, training, true);
+    }
+
+    private NDArray apply(ParameterStore ps, NDArray x, boolean training, boolean silu) {
+        NDArray g = ps.getValue(gamma, x.getDevice(), training);
+        NDArray b = ps.getValue(beta, x.getDevice(), training);
+        return Kernels.groupNorm(x, g, b, groups, eps, silu);
     }
 }

@@ -59,7 +59,7 @@ final class Nn {
     }
 
     static NDArray silu(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+        return Kernels.silu(x);
     }
 
     static NDArray gelu(NDArray x) {

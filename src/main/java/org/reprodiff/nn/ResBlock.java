@@ -53,9 +53,9 @@ final class ResBlock extends NetBlock {
 
     @Override
     NDArray forward(ParameterStore ps, NDArray x, NDArray emb, boolean training) {
-        NDArray h = run(conv0, ps, resample(Nn.silu(norm0.forward(ps, x, null, training))), training);
+        NDArray h = run(conv0, ps, resample(norm0.forwardSilu(ps, x, training)), training);
         NDArray e = run(affine, ps, emb, training).reshape(-1, cout, 1, 1);
-        h = Nn.silu(norm1.forward(ps, h.add(e), null, training));
+        h = norm1.forwardSilu(ps, h.add(e), training);
         h = run(conv1, ps, dropout != null ? run(dropout, ps, h, training) : h, training);
         NDArray s = skip != null ? run(skip, ps, resample(x), training) : x;
         h = h.add(s).mul(Nn.SKIP_SCALE);

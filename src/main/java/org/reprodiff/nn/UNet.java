@@ -111,6 +111,6 @@ public final class UNet extends NetBlock {
             }
             x = decoder.get(i).forward(ps, x, emb, training);
         }
-        return run(outConv, ps, Nn.silu(outNorm.forward(ps, x, null, training)), training);
+        return run(outConv, ps, outNorm.forwardSilu(ps, x, training), training);
     }
 }

@@ -3,10 +3,15 @@ package org.reprodiff.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 import org.reprodiff.util.Torch;
@@ -26,8 +31,10 @@ class LayersTest {
             norm.initialize(m, DataType.FLOAT32, new Shape(1, c, 1, hw));
             norm.getParameters().get("gamma").getArray().set(gamma);
             norm.getParameters().get("beta").getArray().set(beta);
-            NDArray y = norm.forward(new ParameterStore(m, false), m.create(data, new Shape(b, c, 1, hw)), null, false);
-            float[] got = y.toFloatArray();
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.create(data, new Shape(b, c, 1, hw));
+            float[] got = norm.forward(ps, x, null, false).toFloatArray();
+            float[] gotSilu = norm.forwardSilu(ps, x, false).toFloatArray();
             int per = c / g * hw;
             for (int n = 0; n < b; n++) {
                 for (int grp = 0; grp < g; grp++) {
@@ -45,9 +52,72 @@ class LayersTest {
                         int ch = grp * c / g + i / hw;
                         double want = (data[start + i] - mean) / Math.sqrt(var + 1e-5) * gamma[ch] + beta[ch];
                         assertThat((double) got[start + i]).isCloseTo(want, within(1e-4));
+                        assertThat((double) gotSilu[start + i]).isCloseTo(want / (1 + Math.exp(-want)), within(1e-4));
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void groupNormSiluGradientsMatchPlainOps() {
+        try (NDManager m = Torch.newManager()) {
+            Torch.seedRaw(3);
+            NDArray x = m.randomNormal(new Shape(2, 8, 3, 3));
+            NDArray gamma = m.randomNormal(new Shape(8));
+            NDArray beta = m.randomNormal(new Shape(8));
+            NDArray r = m.randomNormal(x.getShape());
+            float[][] fused = gradients(x, gamma, beta, r, true);
+            float[][] plain = gradients(x, gamma, beta, r, false);
+            for (int i = 0; i < 3; i++) {
+                assertThat(fused[i]).containsExactly(plain[i], within(1e-4f));
+                double norm = 0;
+                for (float v : fused[i]) {
+                    norm += v * v;
+                }
+                assertThat(norm).as("gradient %d is not zero", i).isGreaterThan(1e-3);
+            }
+        }
+    }
+
+    /** d/d(x, gamma, beta) of sum(r · SiLU(GroupNorm(x))), 4 groups, with the native kernel or plain ops. */
+    private static float[][] gradients(NDArray x0, NDArray g0, NDArray b0, NDArray r, boolean fused) {
+        NDArray x = x0.duplicate(), g = g0.duplicate(), b = b0.duplicate();
+        for (NDArray a : new NDArray[] {x, g, b}) {
+            a.setRequiresGradient(true);
+        }
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray y;
+            if (fused) {
+                y = Kernels.groupNorm(x, g, b, 4, 1e-5f, true);
+            } else {
+                NDArray v = x.reshape(2, 4, -1);
+                NDArray d = v.sub(v.mean(new int[] {2}, true));
+                NDArray n = d.div(d.square().mean(new int[] {2}, true).add(1e-5f).sqrt()).reshape(x.getShape());
+                NDArray a = n.mul(g.reshape(1, 8, 1, 1)).add(b.reshape(1, 8, 1, 1));
+                y = a.mul(Activation.sigmoid(a));
+            }
+            gc.backward(y.mul(r).sum());
+        }
+        return new float[][] {x.getGradient().toFloatArray(), g.getGradient().toFloatArray(),
+                b.getGradient().toFloatArray()};
+    }
+
+    @Test
+    void kernelsRecordNoGraphWithoutGradients() {
+        try (NDManager m = Torch.newManager()) {
+            NDArray w = m.ones(new Shape(4));
+            w.setRequiresGradient(true);
+            NDArray x = m.randomNormal(new Shape(1, 4, 2, 2));
+            NDArray[] out = new NDArray[2];
+            Torch.noGrad(() -> {
+                out[0] = Kernels.groupNorm(x, w, m.zeros(new Shape(4)), 2, 1e-5f, true);
+                out[1] = Kernels.silu(x);
+            });
+            for (NDArray o : out) {
+                assertThat(JniUtils.requiresGrad((PtNDArray) o)).isFalse();
+            }
+            assertThat(out[1].toFloatArray()).containsExactly(x.mul(Activation.sigmoid(x)).toFloatArray(), within(1e-6f));
         }
     }
 

@@ -1,0 +1,60 @@
+package org.reprodiff.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import org.reprodiff.util.Torch;
+
+/**
+ * Native PyTorch kernels that DJL 0.33 does not expose (group norm, SiLU), called as methods
+ * of one TorchScript module (resource kernels.pt, made by src/main/python/make_kernels.py). Autograd records
+ * them like any other op. Loaded once per process.
+ */
+final class Kernels {
+    private static PtSymbolBlock module;
+
+    private Kernels() {}
+
+    private static synchronized PtSymbolBlock module() {
+        if (module == null) {
+            NDManager m = Torch.newManager(); // lives as long as the process
+            try (InputStream in = Kernels.class.getResourceAsStream("kernels.pt")) {
+                module = JniUtils.loadModule((PtNDManager) m, in, false, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("kernels.pt missing from the jar", e);
+            }
+        }
+        return module;
+    }
+
+    /** GroupNorm with per-channel affine (biased variance, eps inside the root), then SiLU if asked. */
+    static NDArray groupNorm(NDArray x, NDArray weight, NDArray bias, int groups, float eps, boolean silu) {
+        try (NDArray groupsEps = x.getManager().create(new double[] {groups, eps})) {
+            return call(silu ? "group_norm_silu" : "group_norm", x, weight, bias, groupsEps);
+        }
+    }
+
+    static NDArray silu(NDArray x) {
+        return call("silu", x);
+    }
+
+    /** Runs one method; it records autograd when gradients are on (otherwise PyTorch's inference mode). */
+    private static NDArray call(String method, NDArray... inputs) {
+        NDManager m = inputs[0].getManager();
+        try (NDArray name = m.create(0f)) {
+            name.setName("module_method:" + method); // DJL's way of naming the method to run
+            NDList in = new NDList(inputs.length + 1);
+            in.addAll(Arrays.asList(inputs));
+            in.add(name);
+            return IValueUtils.forward(module(), in, true).singletonOrThrow();
+        }
+    }
+}
