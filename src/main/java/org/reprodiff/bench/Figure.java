@@ -20,4 +20,8 @@ public record Figure(String section, String name, String unit, double min, doubl
             String target, String note) {
         return new Figure(section, name, unit, min, median, max, null, null, target, note);
     }
+
+    public Figure withFraction(double fraction) {
+        return new Figure(section, name, unit, min, median, max, gflops, fraction, target, note);
+    }
 }

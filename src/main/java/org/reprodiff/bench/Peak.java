@@ -16,13 +16,18 @@ public final class Peak {
 
     /** GFLOP/s timing of an n×n product in the given type (fp32 or fp64). */
     public static Timing matmul(NDManager manager, int n, DataType type, int warmup, int repeats) {
+        return Timing.of(matmulSeconds(manager, n, type, warmup, repeats));
+    }
+
+    /** The seconds of each repeated n×n product. */
+    public static double[] matmulSeconds(NDManager manager, int n, DataType type, int warmup, int repeats) {
         try (NDManager m = manager.newSubManager()) {
             synchronized (Torch.RNG_LOCK) {
                 Torch.seedRaw(1);
             }
             NDArray a = m.randomNormal(new Shape(n, n)).toType(type, false);
             NDArray b = m.randomNormal(new Shape(n, n)).toType(type, false);
-            return Timing.measure(warmup, repeats, () -> {
+            return Timing.samples(warmup, repeats, () -> {
                 try (NDManager step = m.newSubManager()) {
                     NDArray c = a.matMul(b);
                     c.attach(step);

@@ -11,6 +11,18 @@ public record Timing(double min, double median, double max, int repeats) {
     }
 
     public static Timing measure(int warmup, int repeats, Task task) {
+        return of(samples(warmup, repeats, task));
+    }
+
+    /** min, median and max of some timings in seconds. */
+    public static Timing of(double[] seconds) {
+        double[] s = seconds.clone();
+        Arrays.sort(s);
+        return new Timing(s[0], s[s.length / 2], s[s.length - 1], s.length);
+    }
+
+    /** The seconds of each repeat after the warm-up runs. */
+    public static double[] samples(int warmup, int repeats, Task task) {
         try {
             for (int i = 0; i < warmup; i++) {
                 task.run();
@@ -21,8 +33,7 @@ public record Timing(double min, double median, double max, int repeats) {
                 task.run();
                 s[i] = (System.nanoTime() - t0) / 1e9;
             }
-            Arrays.sort(s);
-            return new Timing(s[0], s[repeats / 2], s[repeats - 1], repeats);
+            return s;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

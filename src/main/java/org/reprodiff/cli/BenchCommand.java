@@ -1,7 +1,9 @@
 package org.reprodiff.cli;
 
 import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.reprodiff.bench.Bench;
 import org.reprodiff.bench.Figure;
@@ -46,24 +48,20 @@ public final class BenchCommand implements Callable<Integer> {
         try (NDManager m = Torch.newManager()) {
             bench.peak(m);
             ImageSet fashion = on.test("data") || on.test("optimum") || on.test("search") ? Sections.data(bench) : null;
-            if (on.test("training")) {
-                Sections.training(bench, m);
+            Map<String, Runnable> sections = new LinkedHashMap<>();
+            sections.put("training", () -> Sections.training(bench, m));
+            sections.put("sampling", () -> Sections.sampling(bench, m));
+            sections.put("overhead", () -> Sections.samplerOverhead(bench));
+            sections.put("optimum", () -> Sections.optimum(bench, m, fashion));
+            sections.put("search", () -> Sections.search(bench, m, fashion));
+            sections.put("memory", () -> Sections.memory(bench));
+            for (Map.Entry<String, Runnable> s : sections.entrySet()) {
+                if (on.test(s.getKey())) {
+                    s.getValue().run();
+                    bench.checkpoint(m);
+                }
             }
-            if (on.test("sampling")) {
-                Sections.sampling(bench, m);
-            }
-            if (on.test("overhead")) {
-                Sections.samplerOverhead(bench);
-            }
-            if (on.test("optimum")) {
-                Sections.optimum(bench, m, fashion);
-            }
-            if (on.test("search")) {
-                Sections.search(bench, m, fashion);
-            }
-            if (on.test("memory")) {
-                Sections.memory(bench);
-            }
+            bench.finish();
         }
         if (json) {
             var root = Json.object();
