@@ -2,15 +2,19 @@ package org.reprodiff.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.reprodiff.bench.Bench;
 import org.reprodiff.bench.Figure;
 import org.reprodiff.bench.Sections;
 import org.reprodiff.data.ImageSet;
 import org.reprodiff.util.Json;
 import org.reprodiff.util.Torch;
+import org.reprodiff.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,24 +30,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", paramLabel = "SECTION",
             description = "Run only these sections (data, training, sampling, overhead, optimum, search, memory); "
                     + "the peak is always measured.")
-    java.util.Set<String> only;
+    Set<String> only;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        java.util.List<String> known = java.util.List.of("data", "training", "sampling", "overhead", "optimum", "search",
+        List<String> known = List.of("data", "training", "sampling", "overhead", "optimum", "search",
                 "memory");
         if (only != null) {
             for (String s : only) {
                 if (!known.contains(s)) {
-                    throw new org.reprodiff.util.UserException("--only: unknown section '" + s + "' (expected "
+                    throw new UserException("--only: unknown section '" + s + "' (expected "
                             + String.join(", ", known) + ")");
                 }
             }
         }
-        java.util.function.Predicate<String> on = s -> only == null || only.contains(s);
+        Predicate<String> on = s -> only == null || only.contains(s);
         Bench bench = new Bench(quick);
         try (NDManager m = Torch.newManager()) {
             bench.peak(m);

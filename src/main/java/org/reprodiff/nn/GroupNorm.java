@@ -7,11 +7,10 @@ import ai.djl.training.ParameterStore;
 
 /**
  * Group normalisation over (B, C, H, W) with a per-channel affine: each of G groups of C/G channels is
- * normalised over its channels and pixels (biased variance, eps inside the root). PyTorch's native kernel
- * ({@link Kernels}), which keeps channels-last memory.
+ * normalised over its channels and pixels (biased variance, eps inside the root), by PyTorch's native kernel
+ * ({@link Kernels}).
  */
 public final class GroupNorm extends NetBlock {
-    private final int channels;
     private final int groups;
     private final float eps;
     private final Parameter gamma;
@@ -21,7 +20,6 @@ public final class GroupNorm extends NetBlock {
         if (groups <= 0 || channels % groups != 0) {
             throw new IllegalArgumentException("GroupNorm: " + channels + " channels in " + groups + " groups");
         }
-        this.channels = channels;
         this.groups = groups;
         this.eps = (float) eps;
         gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
