@@ -65,7 +65,7 @@ public final class Sections {
                                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             NDArray xs = local(x.get(range), step);
                             NDArray loss = net.forward(ps, xs, local(c.get(range), step), true).sub(xs).square().mean();
-                            gc.backward(loss.mul((float) (Math.min(batch, s + micro) - s) / batch));
+                            gc.backward(Torch.scale(loss, (double) (Math.min(batch, s + micro) - s) / batch));
                         }
                     }
                     for (var p : net.block().getParameters()) {

@@ -6,6 +6,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import org.reprodiff.util.Torch;
 
 /**
  * EDM's UNetBlock in its DDPM++ setting: GroupNorm → SiLU → (resample) → conv3×3, plus the noise embedding
@@ -58,7 +59,7 @@ final class ResBlock extends NetBlock {
         h = norm1.forwardSilu(ps, h.add(e), training);
         h = run(conv1, ps, dropout != null ? run(dropout, ps, h, training) : h, training);
         NDArray s = skip != null ? run(skip, ps, resample(x), training) : x;
-        h = h.add(s).mul(Nn.SKIP_SCALE);
+        h = Torch.scale(h.add(s), Nn.SKIP_SCALE);
         return attention != null ? attention.forward(ps, h, null, training) : h;
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
+import org.reprodiff.util.Torch;
 
 /**
  * Multi-head self-attention over the H·W pixels of a feature map, as in EDM's UNetBlock: GroupNorm, qkv by a
@@ -38,11 +39,11 @@ final class SelfAttention2d extends NetBlock {
         NDArray all = run(qkv, ps, norm.forward(ps, x, null, training), training)
                 .reshape(b * heads, 3, d, t);
         NDList parts = all.split(3, 1);
-        NDArray q = parts.get(0).reshape(b * heads, d, t).mul((float) (1 / Math.sqrt(d)));
+        NDArray q = Torch.scale(parts.get(0).reshape(b * heads, d, t), 1 / Math.sqrt(d));
         NDArray k = parts.get(1).reshape(b * heads, d, t);
         NDArray v = parts.get(2).reshape(b * heads, d, t);
         NDArray w = q.transpose(0, 2, 1).matMul(k).softmax(2); // (BH, Tq, Tk)
         NDArray a = v.matMul(w.transpose(0, 2, 1)).reshape(s); // (BH, d, Tq)
-        return run(proj, ps, a, training).add(x).mul(Nn.SKIP_SCALE);
+        return Torch.scale(run(proj, ps, a, training).add(x), Nn.SKIP_SCALE);
     }
 }

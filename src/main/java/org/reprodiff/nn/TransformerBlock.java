@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import org.reprodiff.util.Torch;
 
 /**
  * A pre-norm transformer block over (B, T, D): x + Attn(LN(x)), then x + MLP(LN(x)) with GELU. With a long
@@ -61,7 +62,7 @@ final class TransformerBlock extends NetBlock {
         // (B, T, 3, H, d) → (3, B, H, T, d)
         NDArray all = run(qkv, ps, x, training).reshape(b, t, 3, heads, d).transpose(2, 0, 3, 1, 4);
         NDList parts = all.split(3, 0);
-        NDArray q = parts.get(0).reshape(b * heads, t, d).mul((float) (1 / Math.sqrt(d)));
+        NDArray q = Torch.scale(parts.get(0).reshape(b * heads, t, d), 1 / Math.sqrt(d));
         NDArray k = parts.get(1).reshape(b * heads, t, d);
         NDArray v = parts.get(2).reshape(b * heads, t, d);
         NDArray w = q.matMul(k.transpose(0, 2, 1)).softmax(2);

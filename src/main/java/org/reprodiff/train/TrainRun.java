@@ -342,7 +342,7 @@ public final class TrainRun {
                         for (NDArray a : in) {
                             a.attach(part);
                         }
-                        NDArray loss = DenoisingLoss.compute(precond, raw, in[0], in[1], in[2]).mul(share);
+                        NDArray loss = Torch.scale(DenoisingLoss.compute(precond, raw, in[0], in[1], in[2]), share);
                         gc.backward(loss);
                         total += loss.getFloat();
                     }

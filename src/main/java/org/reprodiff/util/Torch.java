@@ -2,7 +2,9 @@ package org.reprodiff.util;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -85,6 +87,16 @@ public final class Torch {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return (z ^ (z >>> 31)) & Long.MAX_VALUE;
+    }
+
+    /**
+     * x·v for a differentiable x. DJL's {@code x.mul(Number)} wraps v in a tensor over a Java direct buffer and
+     * closes it at once, but autograd keeps that tensor for the backward pass: once the garbage collector frees
+     * the buffer, the gradient reads freed memory (training then differed from run to run, or went NaN).
+     * Here the factor is a tensor PyTorch allocates itself.
+     */
+    public static NDArray scale(NDArray x, double v) {
+        return x.mul(x.getManager().full(new Shape(), (float) v, x.getDataType()));
     }
 
     /** Runs body with autograd off (inference: no graph is recorded), restoring the previous mode. */
