@@ -102,4 +102,18 @@ class EmpiricalOptimumTest {
             }
         }
     }
+
+    @Test
+    void chunksAreEqualAndKeepTheirLogitsWithinTheCacheBudget() {
+        assumeThat(FashionMnistForTests.available()).isTrue();
+        ImageSet train = FashionMnistForTests.first(50);
+        try (NDManager m = Torch.newManager();
+                EmpiricalOptimum whole = new EmpiricalOptimum(train, m);
+                EmpiricalOptimum capped = new EmpiricalOptimum(train, m, 7)) {
+            assertThat(whole.chunkRows(256)).isEqualTo(50);
+            long b = EmpiricalOptimum.LOGITS_BYTES / (8 * 31); // room for 31 rows: two chunks of 25
+            assertThat(whole.chunkRows(b)).isEqualTo(25);
+            assertThat(capped.chunkRows(1)).isEqualTo(7); // 8 chunks: 7 × 7 + 1
+        }
+    }
 }
