@@ -14,8 +14,8 @@ import java.util.Arrays;
 import org.reprodiff.util.Torch;
 
 /**
- * Native PyTorch kernels that DJL 0.33 does not expose (group norm, SiLU), called as methods
- * of one TorchScript module (resource kernels.pt, made by src/main/python/make_kernels.py). Autograd records
+ * Native PyTorch kernels that DJL 0.33 does not expose (group norm, SiLU), and faster forms of 2× resampling,
+ * called as methods of one TorchScript module (resource kernels.pt, made by src/main/python/make_kernels.py). Autograd records
  * them like any other op. Loaded once per process.
  */
 final class Kernels {
@@ -35,11 +35,25 @@ final class Kernels {
         return module;
     }
 
-    /** GroupNorm with per-channel affine (biased variance, eps inside the root), then SiLU if asked. */
+    /**
+     * GroupNorm with per-channel affine (biased variance, eps inside the root), then SiLU if asked: in place on
+     * the norm's output when autograd is off (one buffer fewer; it needs that output otherwise).
+     */
     static NDArray groupNorm(NDArray x, NDArray weight, NDArray bias, int groups, float eps, boolean silu) {
         try (NDArray groupsEps = x.getManager().create(new double[] {groups, eps})) {
-            return call(silu ? "group_norm_silu" : "group_norm", x, weight, bias, groupsEps);
+            String method = !silu ? "group_norm" : JniUtils.isGradMode() ? "group_norm_silu" : "group_norm_silu_";
+            return call(method, x, weight, bias, groupsEps);
         }
+    }
+
+    /** 2×2 average pooling (floor) as a sum of four strided views. */
+    static NDArray down2(NDArray x) {
+        return call("down2", x);
+    }
+
+    /** Nearest-neighbour ×2 as two broadcast copies. */
+    static NDArray up2(NDArray x) {
+        return call("up2", x);
     }
 
     static NDArray silu(NDArray x) {

@@ -23,7 +23,7 @@ class InferenceTest {
     void inferenceEqualsTheRecordedForwardInMicroBatches(String arch) {
         try (NDManager root = Torch.newManager(); NDManager params = root.newSubManager()) {
             DiffusionNet net = Architectures.create(arch, 1, 28, 0);
-            int batch = net.inferenceBatch() + 3; // two micro-batches, the second one short
+            int batch = net.inferenceBatch() + 3; // two streams (2+ cores) or two micro-batches, the second short
             Shape shape = new Shape(batch, 1, 28, 28);
             synchronized (Torch.RNG_LOCK) {
                 Torch.seedRaw(11);

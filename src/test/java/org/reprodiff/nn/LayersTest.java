@@ -35,6 +35,8 @@ class LayersTest {
             NDArray x = m.create(data, new Shape(b, c, 1, hw));
             float[] got = norm.forward(ps, x, null, false).toFloatArray();
             float[] gotSilu = norm.forwardSilu(ps, x, false).toFloatArray();
+            float[] gotSiluInference = Torch.noGrad(() -> norm.forwardSilu(ps, x, false)).toFloatArray(); // SiLU in place
+            assertThat(x.toFloatArray()).containsExactly(data);
             int per = c / g * hw;
             for (int n = 0; n < b; n++) {
                 for (int grp = 0; grp < g; grp++) {
@@ -53,6 +55,7 @@ class LayersTest {
                         double want = (data[start + i] - mean) / Math.sqrt(var + 1e-5) * gamma[ch] + beta[ch];
                         assertThat((double) got[start + i]).isCloseTo(want, within(1e-4));
                         assertThat((double) gotSilu[start + i]).isCloseTo(want / (1 + Math.exp(-want)), within(1e-4));
+                        assertThat(gotSiluInference[start + i]).isEqualTo(gotSilu[start + i]);
                     }
                 }
             }
@@ -246,13 +249,21 @@ class LayersTest {
     }
 
     @Test
-    void resamplingIsAveragePoolAndNearest() {
+    void resamplingIsAveragePoolAndNearestWithAndWithoutAutograd() {
         try (NDManager m = Torch.newManager()) {
             NDArray x = m.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, new Shape(1, 1, 4, 4));
-            assertThat(Nn.down2(x).toFloatArray()).containsExactly(3.5f, 5.5f, 11.5f, 13.5f);
             NDArray small = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
-            assertThat(Nn.up2(small).toFloatArray())
-                    .containsExactly(1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4);
+            float[] up = {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4};
+            assertThat(Nn.down2(x).toFloatArray()).containsExactly(3.5f, 5.5f, 11.5f, 13.5f);
+            assertThat(Nn.up2(small).toFloatArray()).containsExactly(up);
+            assertThat(Torch.noGrad(() -> Nn.down2(x)).toFloatArray()).containsExactly(3.5f, 5.5f, 11.5f, 13.5f);
+            assertThat(Torch.noGrad(() -> Nn.up2(small)).toFloatArray()).containsExactly(up);
+            NDArray odd = m.randomNormal(new Shape(2, 3, 7, 6)); // floor, as avg_pool2d: 3 × 3
+            NDArray pooled = Nn.down2(odd);
+            NDArray inference = Torch.noGrad(() -> Nn.down2(odd));
+            assertThat(inference.getShape()).isEqualTo(new Shape(2, 3, 3, 3));
+            assertThat(inference.toFloatArray()).containsExactly(pooled.toFloatArray(), within(1e-6f));
+            assertThat(Torch.noGrad(() -> Nn.up2(odd)).toFloatArray()).containsExactly(Nn.up2(odd).toFloatArray());
         }
     }
 }
