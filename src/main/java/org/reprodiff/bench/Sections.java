@@ -95,7 +95,8 @@ public final class Sections {
             }));
             b.add(Figure.rate("sampling", "unet-m evaluation, batch 256, 28×28", "img-evals/s", batch,
                     (double) net.forwardFlops() * batch, t, b.peak32(), "≥ 50%",
-                    "in micro-batches of " + net.inferenceBatch()));
+                    (net.inferenceStreams(batch) > 1 ? net.inferenceStreams(batch) + " streams of 1 thread, " : "")
+                            + "micro-batches of " + net.inferenceBatch()));
         }
     }
 

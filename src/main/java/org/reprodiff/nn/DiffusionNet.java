@@ -90,11 +90,17 @@ public final class DiffusionNet {
     /** REPRODIFF_STREAMS=0 keeps inference in the calling thread (for comparison). */
     static final boolean STREAMS = !"0".equals(System.getenv("REPRODIFF_STREAMS"));
 
+    /** The {@link Streams} an inference call on this batch uses: one per PyTorch thread, if the work is enough. */
+    public int inferenceStreams(long batch) {
+        long n = Math.min(Torch.threads(), Math.min(batch, (long) (batch * (double) forwardFlops() / MIN_STREAM_FLOPS)));
+        return STREAMS ? (int) Math.max(1, n) : 1;
+    }
+
     /** Inference: the batch split into one contiguous part per {@link Streams} stream, each in micro-batches. */
     private NDArray infer(ParameterStore ps, NDArray x, NDArray cNoise) {
         long b = x.getShape().get(0);
-        long streams = Math.min(Torch.threads(), Math.min(b, (long) (b * (double) forwardFlops() / MIN_STREAM_FLOPS)));
-        if (streams <= 1 || !STREAMS) {
+        int streams = inferenceStreams(b);
+        if (streams <= 1) {
             return inferPart(ps, x, cNoise, 0, b);
         }
         long part = (b + streams - 1) / streams;

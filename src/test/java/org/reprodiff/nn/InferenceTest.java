@@ -60,4 +60,12 @@ class InferenceTest {
         DiffusionNet net = Architectures.create(p[0], 1, Integer.parseInt(p[1]), 0);
         assertThat(net.inferenceBatch()).isEqualTo(Integer.parseInt(p[2]));
     }
+
+    @org.junit.jupiter.api.Test
+    void streamsOnlyWhereTheWorkPaysForTheHandOff() {
+        int threads = Torch.threads();
+        assertThat(Architectures.create("unet-m", 1, 28, 0).inferenceStreams(256)).isEqualTo(DiffusionNet.STREAMS ? threads : 1);
+        assertThat(Architectures.create("unet-s", 1, 28, 0).inferenceStreams(1)).isEqualTo(1);
+        assertThat(Architectures.create("mlp", 1, 28, 0).inferenceStreams(256)).isEqualTo(1); // 0.5 GFLOP
+    }
 }
