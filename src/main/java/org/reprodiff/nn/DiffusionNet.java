@@ -90,10 +90,10 @@ public final class DiffusionNet {
     /** REPRODIFF_STREAMS=0 keeps inference in the calling thread (for comparison). */
     static final boolean STREAMS = !"0".equals(System.getenv("REPRODIFF_STREAMS"));
 
-    /** The {@link Streams} an inference call on this batch uses: one per PyTorch thread, if the work is enough. */
+    /** The {@link Streams} an inference call on this batch uses: one per PyTorch thread if the work is enough (CPU). */
     public int inferenceStreams(long batch) {
         long n = Math.min(Torch.threads(), Math.min(batch, (long) (batch * (double) forwardFlops() / MIN_STREAM_FLOPS)));
-        return STREAMS ? (int) Math.max(1, n) : 1;
+        return STREAMS && !Torch.device().isGpu() ? (int) Math.max(1, n) : 1; // a GPU queues the work anyway
     }
 
     /** Inference: the batch split into one contiguous part per {@link Streams} stream, each in micro-batches. */
