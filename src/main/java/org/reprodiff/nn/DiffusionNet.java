@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.reprodiff.diffusion.RawNetwork;
 import org.reprodiff.util.Streams;
 import org.reprodiff.util.Torch;
@@ -104,7 +104,7 @@ public final class DiffusionNet {
             return inferPart(ps, x, cNoise, 0, b);
         }
         long part = (b + streams - 1) / streams;
-        List<Callable<NDArray>> tasks = new ArrayList<>();
+        List<Supplier<NDArray>> tasks = new ArrayList<>();
         for (long s = 0; s < b; s += part) {
             long from = s;
             tasks.add(() -> inferPart(ps, x, cNoise, from, Math.min(b, from + part)));

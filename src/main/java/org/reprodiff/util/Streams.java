@@ -3,17 +3,18 @@ package org.reprodiff.util;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Independent pieces of inference run side by side, each on a worker thread whose PyTorch ops use one intra-op
  * thread. With 2 cores, two single-threaded UNet passes over half a batch each beat one two-threaded pass over
- * all of it (interleaved A/B, unet-m at batch 256: +14%): the small convolutions, norms and copies of a 28×28
+ * all of it (interleaved A/B, unet-m at batch 256: +17%): the small convolutions, norms and copies of a 28×28
  * network split poorly across threads inside one op. The workers live as long as the process (daemon threads).
  */
 public final class Streams {
@@ -22,23 +23,15 @@ public final class Streams {
 
     private Streams() {}
 
-    /** Runs the tasks, at most {@code Torch.threads()} at a time, and returns their results in order. */
-    public static <T> List<T> run(List<Callable<T>> tasks) {
+    /** Runs the tasks, at most {@code Torch.threads()} at a time, in the caller's grad mode; results in order. */
+    public static <T> List<T> run(List<Supplier<T>> tasks) {
         List<T> out = new ArrayList<>(tasks.size());
         ExecutorService p = pool(Torch.threads());
+        boolean grad = JniUtils.isGradMode(); // per thread in PyTorch: carry the caller's
         List<Future<T>> futures = new ArrayList<>(tasks.size());
         try {
-            for (Callable<T> t : tasks) {
-                boolean grad = JniUtils.isGradMode(); // grad mode is per thread in PyTorch: carry the caller's
-                futures.add(p.submit(() -> {
-                    boolean prev = JniUtils.isGradMode();
-                    JniUtils.setGradMode(grad);
-                    try {
-                        return t.call();
-                    } finally {
-                        JniUtils.setGradMode(prev);
-                    }
-                }));
+            for (Supplier<T> t : tasks) {
+                futures.add(p.submit(() -> Torch.withGradMode(grad, t)));
             }
             for (Future<T> f : futures) {
                 out.add(f.get());
@@ -48,14 +41,11 @@ public final class Streams {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for inference streams", e);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
+            Throwable c = e.getCause(); // a Supplier throws only unchecked exceptions
             if (c instanceof Error err) {
                 throw err;
             }
-            throw new IllegalStateException(c);
+            throw (RuntimeException) c;
         } finally {
             for (Future<T> f : futures) {
                 f.cancel(false); // tasks not yet started after a failure
@@ -76,7 +66,7 @@ public final class Streams {
         });
         int callers = Torch.threads();
         List<Future<?>> init = new ArrayList<>();
-        java.util.concurrent.CyclicBarrier all = new java.util.concurrent.CyclicBarrier(n); // one task per thread
+        CyclicBarrier all = new CyclicBarrier(n); // one task per thread
         for (int i = 0; i < n; i++) {
             init.add(p.submit(() -> {
                 all.await();

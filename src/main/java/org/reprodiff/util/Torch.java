@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.function.Supplier;
 
 /**
  * The PyTorch engine, set up once: offline, intra-op threads = cores, and seeding of PyTorch's global
@@ -100,10 +101,18 @@ public final class Torch {
     }
 
     /** Runs body with autograd off (inference: no graph is recorded), restoring the previous mode. */
-    public static <T> T noGrad(java.util.function.Supplier<T> body) {
+    public static <T> T noGrad(Supplier<T> body) {
+        return withGradMode(false, body);
+    }
+
+    /**
+     * Runs body with autograd on or off in this thread, restoring the previous mode. The mode is per thread in
+     * PyTorch, and DJL turns it off only in the thread that starts the engine.
+     */
+    public static <T> T withGradMode(boolean on, Supplier<T> body) {
         init();
         boolean prev = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        JniUtils.setGradMode(on);
         try {
             return body.get();
         } finally {

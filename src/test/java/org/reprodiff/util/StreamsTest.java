@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class StreamsTest {
     @Test
     void resultsComeBackInOrderFromSingleThreadedWorkersAndTheCallerKeepsItsThreads() {
         int callers = Torch.threads();
-        List<Callable<String>> tasks = new ArrayList<>();
+        List<Supplier<String>> tasks = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             int k = i;
             tasks.add(() -> k + ":" + Torch.threads() + ":" + Thread.currentThread().getName().startsWith("reprodiff-stream"));
@@ -24,7 +24,7 @@ class StreamsTest {
 
     @Test
     void workersTakeTheCallersGradModeAndFailuresKeepTheirType() {
-        List<Callable<Boolean>> grad = List.of(JniUtils::isGradMode, JniUtils::isGradMode);
+        List<Supplier<Boolean>> grad = List.of(JniUtils::isGradMode, JniUtils::isGradMode);
         assertThat(Torch.noGrad(() -> Streams.run(grad))).containsExactly(false, false);
         boolean before = JniUtils.isGradMode(); // DJL turns it off in the thread that starts the engine
         JniUtils.setGradMode(true);
@@ -33,7 +33,7 @@ class StreamsTest {
         } finally {
             JniUtils.setGradMode(before);
         }
-        List<Callable<Integer>> failing = List.of(() -> 1, () -> {
+        List<Supplier<Integer>> failing = List.of(() -> 1, () -> {
             throw new IllegalArgumentException("bad part");
         });
         assertThatThrownBy(() -> Streams.run(failing)).isInstanceOf(IllegalArgumentException.class).hasMessage("bad part");
