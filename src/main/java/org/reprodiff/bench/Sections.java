@@ -16,6 +16,7 @@ import org.reprodiff.diffusion.RawNetwork;
 import org.reprodiff.nn.Architectures;
 import org.reprodiff.nn.DiffusionNet;
 import org.reprodiff.nn.FlopCounter;
+import org.reprodiff.nn.UNet;
 import org.reprodiff.noise.SeedNoise;
 import org.reprodiff.sample.SamplerContext;
 import org.reprodiff.sample.Samplers;
@@ -96,7 +97,7 @@ public final class Sections {
             b.add(Figure.rate("sampling", "unet-m evaluation, batch 256, 28×28", "img-evals/s", batch,
                     (double) net.forwardFlops() * batch, t, b.peak32(), "≥ 50%",
                     (net.inferenceStreams(batch) > 1 ? net.inferenceStreams(batch) + " streams of 1 thread, " : "")
-                            + "micro-batches of " + net.inferenceBatch()));
+                            + "micro-batches of " + net.inferenceBatch() + (UNet.CHANNELS_LAST ? ", channels-last" : "")));
         }
     }
 

@@ -7,8 +7,8 @@ import ai.djl.training.ParameterStore;
 
 /**
  * Group normalisation over (B, C, H, W) with a per-channel affine: each of G groups of C/G channels is
- * normalised over its channels and pixels (biased variance, eps inside the root), by PyTorch's native kernel
- * ({@link Kernels}).
+ * normalised over its channels and pixels (biased variance, eps inside the root), by PyTorch's native kernel,
+ * or for channels-last inputs without autograd by per-channel sums ({@link Kernels}).
  */
 public final class GroupNorm extends NetBlock {
     private final int groups;
@@ -53,6 +53,13 @@ public final class GroupNorm extends NetBlock {
     /** SiLU(GroupNorm(x)) in one call. */
     NDArray forwardSilu(ParameterStore ps, NDArray x, boolean training) {
         return apply(ps, x, training, true);
+    }
+
+    /** SiLU(GroupNorm(x + shift)) for a shift (B, C), without a pass for the sum: inference only. */
+    NDArray forwardSiluShifted(ParameterStore ps, NDArray x, NDArray shift) {
+        NDArray g = ps.getValue(gamma, x.getDevice(), false);
+        NDArray b = ps.getValue(beta, x.getDevice(), false);
+        return Kernels.groupNormSiluShifted(x, shift, g, b, groups, eps);
     }
 
     private NDArray apply(ParameterStore ps, NDArray x, boolean training, boolean silu) {

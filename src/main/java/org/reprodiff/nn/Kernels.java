@@ -14,9 +14,10 @@ import java.util.Arrays;
 import org.reprodiff.util.Torch;
 
 /**
- * Native PyTorch kernels that DJL 0.33 does not expose (group norm, SiLU), and faster forms of 2× resampling,
- * called as methods of one TorchScript module (resource kernels.pt, made by src/main/python/make_kernels.py). Autograd records
- * them like any other op. Loaded once per process.
+ * Native PyTorch kernels that DJL 0.33 does not expose (group norm, SiLU), faster forms of 2× resampling, the
+ * channels-last memory layout and two fused inference steps, called as methods of one TorchScript module
+ * (resource kernels.pt, made by src/main/python/make_kernels.py). Autograd records them like any other op.
+ * Loaded once per process.
  */
 final class Kernels {
     private static PtSymbolBlock module;
@@ -43,6 +44,38 @@ final class Kernels {
         try (NDArray groupsEps = x.getManager().create(new double[] {groups, eps})) {
             String method = !silu ? "group_norm" : JniUtils.isGradMode() ? "group_norm_silu" : "group_norm_silu_";
             return call(method, x, weight, bias, groupsEps);
+        }
+    }
+
+    /** SiLU(GroupNorm(x + shift)) for a per-sample, per-channel shift (B, C), in place: inference only. */
+    static NDArray groupNormSiluShifted(NDArray x, NDArray shift, NDArray weight, NDArray bias, int groups, float eps) {
+        try (NDArray groupsEps = x.getManager().create(new double[] {groups, eps})) {
+            return call("group_norm_silu_shift_", x, shift, weight, bias, groupsEps);
+        }
+    }
+
+    /**
+     * (conv2d(x; weight, bias, padding) + residual) · scale with one pass over the output (the scale goes into
+     * the weights); x takes the residual's memory layout. Inference only.
+     */
+    static NDArray convResidual(NDArray x, NDArray weight, NDArray bias, NDArray residual, double scale, int padding) {
+        try (NDArray scalePad = x.getManager().create(new double[] {scale, padding})) {
+            return call("conv_residual", x, weight, bias, residual, scalePad);
+        }
+    }
+
+    /**
+     * The same values in channels-last memory (NHWC under the NCHW shape). Convolutions then skip oneDNN's
+     * reorders to and from its blocked layout, and every kernel here keeps the layout.
+     */
+    static NDArray channelsLast(NDArray x) {
+        return call("channels_last", x);
+    }
+
+    /** Whether x lies in channels-last memory (and not also in plain contiguous memory). */
+    static boolean isChannelsLast(NDArray x) {
+        try (NDArray r = call("is_channels_last", x)) {
+            return r.getBoolean();
         }
     }
 

@@ -1,14 +1,17 @@
 package org.reprodiff.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 
 /** Layer factories with EDM's initialisation, and the small functional ops the networks share. */
@@ -59,6 +62,16 @@ final class Nn {
         return l;
     }
 
+    /** True without autograd: then the in-place inference kernels may run. */
+    static boolean inference() {
+        return !JniUtils.isGradMode();
+    }
+
+    /** The value of a child block's parameter (e.g. "weight" of a Conv2d) for a fused inference kernel. */
+    static NDArray param(Block block, String name, ParameterStore ps, Device device) {
+        return ps.getValue(block.getParameters().get(name), device, false);
+    }
+
     static NDArray silu(NDArray x) {
         return Kernels.silu(x);
     }
@@ -72,7 +85,7 @@ final class Nn {
      * thread, 32×48×28×28: 8.7 vs 18.5 ms over a unet-m call); training keeps avg_pool2d and its simple backward.
      */
     static NDArray down2(NDArray x) {
-        if (!JniUtils.isGradMode()) {
+        if (inference()) {
             return Kernels.down2(x);
         }
         return x.getNDArrayInternal()
@@ -84,7 +97,7 @@ final class Nn {
      * (upsample_nearest2d copies its output once more: 25 vs 32 ms over a unet-m call, single thread).
      */
     static NDArray up2(NDArray x) {
-        if (!JniUtils.isGradMode()) {
+        if (inference()) {
             return Kernels.up2(x);
         }
         Shape s = x.getShape();

@@ -44,6 +44,10 @@ final class SelfAttention2d extends NetBlock {
         NDArray v = parts.get(2).reshape(b * heads, d, t);
         NDArray w = q.transpose(0, 2, 1).matMul(k).softmax(2); // (BH, Tq, Tk)
         NDArray a = v.matMul(w.transpose(0, 2, 1)).reshape(s); // (BH, d, Tq)
+        if (!training && Nn.inference()) {
+            return Kernels.convResidual(a, Nn.param(proj, "weight", ps, x.getDevice()),
+                    Nn.param(proj, "bias", ps, x.getDevice()), x, Nn.SKIP_SCALE, 0);
+        }
         return Torch.scale(run(proj, ps, a, training).add(x), Nn.SKIP_SCALE);
     }
 }

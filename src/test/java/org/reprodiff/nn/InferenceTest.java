@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,8 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.reprodiff.util.Torch;
 
 /**
- * Inference (no autograd, in micro-batches) gives the recorded forward's numbers, leaves only its output
- * behind, and splits batches larger than the micro-batch.
+ * Inference (no autograd, in micro-batches and streams; UNets in channels-last memory with fused kernels) gives
+ * the recorded forward's numbers, leaves only its output behind, and splits batches larger than the micro-batch.
  */
 class InferenceTest {
     @ParameterizedTest
@@ -28,6 +29,10 @@ class InferenceTest {
             synchronized (Torch.RNG_LOCK) {
                 Torch.seedRaw(11);
                 net.initialize(params, DataType.FLOAT32, shape);
+                for (Parameter p : net.block().getParameters().values()) { // so that the near-zero-initialised layers count
+                    NDArray v = p.getArray();
+                    v.addi(params.randomNormal(0, 0.05f, v.getShape(), DataType.FLOAT32));
+                }
             }
             ParameterStore ps = new ParameterStore(params, false);
             try (NDManager call = root.newSubManager()) {
@@ -45,10 +50,13 @@ class InferenceTest {
                 assertThat(out.getShape()).isEqualTo(shape);
                 float[] inferred = out.toFloatArray();
                 double maxDiff = 0;
+                double maxAbs = 0;
                 for (int i = 0; i < inferred.length; i++) {
                     maxDiff = Math.max(maxDiff, Math.abs(inferred[i] - recorded[i]));
+                    maxAbs = Math.max(maxAbs, Math.abs(recorded[i]));
                 }
-                assertThat(maxDiff).isLessThan(1e-4);
+                assertThat(maxAbs).isGreaterThan(0.1);
+                assertThat(maxDiff).isLessThan(1e-4 * Math.max(1, maxAbs));
             }
         }
     }

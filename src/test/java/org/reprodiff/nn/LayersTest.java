@@ -266,4 +266,67 @@ class LayersTest {
             assertThat(Torch.noGrad(() -> Nn.up2(odd)).toFloatArray()).containsExactly(Nn.up2(odd).toFloatArray());
         }
     }
+
+    @Test
+    void channelsLastKernelsMatchThePlainLayoutAndKeepTheirs() {
+        try (NDManager m = Torch.newManager()) {
+            Torch.noGrad(() -> {
+                NDArray x = m.randomNormal(new Shape(4, 48, 14, 14)).add(10); // an offset mean tests the variance's accuracy
+                NDArray xc = Kernels.channelsLast(x);
+                assertThat(Kernels.isChannelsLast(xc)).isTrue();
+                assertThat(Kernels.isChannelsLast(x)).isFalse();
+                assertClose(xc, x); // the values read back in logical order
+                NDArray w = m.randomNormal(new Shape(48));
+                NDArray b = m.randomNormal(new Shape(48));
+                for (boolean silu : new boolean[] {false, true}) {
+                    assertSameInChannelsLast(Kernels.groupNorm(x, w, b, 12, 1e-6f, silu),
+                            Kernels.groupNorm(xc, w, b, 12, 1e-6f, silu));
+                }
+                NDArray shift = m.randomNormal(new Shape(4, 48)).mul(3);
+                NDArray shifted = Kernels.groupNorm(x.add(shift.reshape(4, 48, 1, 1)), w, b, 12, 1e-6f, true);
+                assertClose(Kernels.groupNormSiluShifted(x, shift, w, b, 12, 1e-6f), shifted);
+                assertSameInChannelsLast(shifted, Kernels.groupNormSiluShifted(xc, shift, w, b, 12, 1e-6f));
+                assertSameInChannelsLast(Nn.up2(x), Nn.up2(xc));
+                assertSameInChannelsLast(Nn.down2(x), Nn.down2(xc));
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void convResidualIsTheScaledSumOfConvolutionAndResidual() {
+        try (NDManager m = Torch.newManager()) {
+            Torch.noGrad(() -> {
+                NDArray x = m.randomNormal(new Shape(2, 48, 7, 7));
+                NDArray r = m.randomNormal(new Shape(2, 24, 7, 7));
+                for (int k : new int[] {1, 3}) {
+                    NDArray w = m.randomNormal(new Shape(24, 48, k, k)).mul(0.1);
+                    NDArray bias = m.randomNormal(new Shape(24));
+                    Shape pad = new Shape(k / 2, k / 2);
+                    NDArray conv = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, bias, new Shape(1, 1), pad, new Shape(1, 1)).singletonOrThrow();
+                    NDArray expected = conv.add(r).mul(0.7);
+                    assertClose(Kernels.convResidual(x, w, bias, r, 0.7, k / 2), expected);
+                    // x takes the residual's channels-last layout
+                    assertSameInChannelsLast(expected, Kernels.convResidual(x, w, bias, Kernels.channelsLast(r), 0.7, k / 2));
+                }
+                return null;
+            });
+        }
+    }
+
+    private static void assertSameInChannelsLast(NDArray plain, NDArray channelsLast) {
+        assertThat(Kernels.isChannelsLast(channelsLast)).isTrue();
+        assertClose(channelsLast, plain);
+    }
+
+    private static void assertClose(NDArray actual, NDArray expected) {
+        assertThat(actual.getShape()).isEqualTo(expected.getShape());
+        float[] a = actual.toFloatArray();
+        float[] e = expected.toFloatArray();
+        double maxDiff = 0;
+        for (int i = 0; i < a.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(a[i] - e[i]));
+        }
+        assertThat(maxDiff).isLessThan(1e-4);
+    }
 }
