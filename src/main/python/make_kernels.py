@@ -33,7 +33,8 @@ def _group_norm_channels_last(x, shift: Optional[torch.Tensor], weight, bias, gr
         s1 = s1 + float(h * w) * shift
     mean = (s1.view(n, g, cg).sum(-1) / count).repeat_interleave(cg, dim=1)
     centre = mean - shift if shift is not None else mean  # what to subtract from x itself
-    var = (xv - centre.view(n, 1, c)).square_().sum(1).view(n, g, cg).sum(-1) / count
+    squares = F.mse_loss(xv, centre.view(n, 1, c).expand_as(xv), reduction="none")  # (x - centre)² in one pass
+    var = squares.sum(1).view(n, g, cg).sum(-1) / count
     scale = (torch.rsqrt(var + float(groups_eps[1])).view(n, g, 1) * weight.view(1, g, cg)).reshape(n, c)
     offset = bias.view(1, c) - centre * scale
     return torch.addcmul(offset.view(n, c, 1, 1), x, scale.view(n, c, 1, 1))
