@@ -40,9 +40,12 @@ def _group_norm_channels_last(x, shift: Optional[torch.Tensor], weight, bias, gr
     return torch.addcmul(offset.view(n, c, 1, 1), x, scale.view(n, c, 1, 1))
 
 
-def _group_norm(x, weight, bias, groups_eps):
+def _group_norm(x, shift: Optional[torch.Tensor], weight, bias, groups_eps):
+    """GroupNorm of x + shift (shift (N, C) or None): PyTorch's kernel, or without autograd the channels-last one."""
     if _is_channels_last(x) and not torch.is_grad_enabled():
-        return _group_norm_channels_last(x, None, weight, bias, groups_eps)
+        return _group_norm_channels_last(x, shift, weight, bias, groups_eps)
+    if shift is not None:
+        x = x + shift.view(shift.shape[0], shift.shape[1], 1, 1)
     return F.group_norm(x, int(groups_eps[0]), weight, bias, float(groups_eps[1]))
 
 
@@ -53,26 +56,21 @@ class Kernels(torch.nn.Module):
     @torch.jit.export
     def group_norm(self, x, weight, bias, groups_eps):
         """Group norm with per-channel affine; groups_eps = [groups, eps]."""
-        return _group_norm(x, weight, bias, groups_eps)
+        return _group_norm(x, None, weight, bias, groups_eps)
 
     @torch.jit.export
     def group_norm_silu(self, x, weight, bias, groups_eps):
-        return F.silu(_group_norm(x, weight, bias, groups_eps))
+        return F.silu(_group_norm(x, None, weight, bias, groups_eps))
 
     @torch.jit.export
     def group_norm_silu_(self, x, weight, bias, groups_eps):
         """SiLU in place on the norm's output: inference only (autograd needs the norm's output)."""
-        return F.silu(_group_norm(x, weight, bias, groups_eps), inplace=True)
+        return F.silu(_group_norm(x, None, weight, bias, groups_eps), inplace=True)
 
     @torch.jit.export
     def group_norm_silu_shift_(self, x, shift, weight, bias, groups_eps):
         """SiLU(GroupNorm(x + shift)) for a shift (N, C): inference only."""
-        if _is_channels_last(x):
-            y = _group_norm_channels_last(x, shift, weight, bias, groups_eps)
-        else:
-            y = F.group_norm(x + shift.view(shift.shape[0], shift.shape[1], 1, 1), int(groups_eps[0]),
-                             weight, bias, float(groups_eps[1]))
-        return F.silu(y, inplace=True)
+        return F.silu(_group_norm(x, shift, weight, bias, groups_eps), inplace=True)
 
     @torch.jit.export
     def conv_residual(self, x, weight, bias, residual, scale_pad):

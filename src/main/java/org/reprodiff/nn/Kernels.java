@@ -41,17 +41,13 @@ final class Kernels {
      * the norm's output when autograd is off (one buffer fewer; it needs that output otherwise).
      */
     static NDArray groupNorm(NDArray x, NDArray weight, NDArray bias, int groups, float eps, boolean silu) {
-        try (NDArray groupsEps = x.getManager().create(new double[] {groups, eps})) {
-            String method = !silu ? "group_norm" : JniUtils.isGradMode() ? "group_norm_silu" : "group_norm_silu_";
-            return call(method, x, weight, bias, groupsEps);
-        }
+        String method = !silu ? "group_norm" : JniUtils.isGradMode() ? "group_norm_silu" : "group_norm_silu_";
+        return call(method, new double[] {groups, eps}, x, weight, bias);
     }
 
     /** SiLU(GroupNorm(x + shift)) for a per-sample, per-channel shift (B, C), in place: inference only. */
     static NDArray groupNormSiluShifted(NDArray x, NDArray shift, NDArray weight, NDArray bias, int groups, float eps) {
-        try (NDArray groupsEps = x.getManager().create(new double[] {groups, eps})) {
-            return call("group_norm_silu_shift_", x, shift, weight, bias, groupsEps);
-        }
+        return call("group_norm_silu_shift_", new double[] {groups, eps}, x, shift, weight, bias);
     }
 
     /**
@@ -59,9 +55,7 @@ final class Kernels {
      * the weights); x takes the residual's memory layout. Inference only.
      */
     static NDArray convResidual(NDArray x, NDArray weight, NDArray bias, NDArray residual, double scale, int padding) {
-        try (NDArray scalePad = x.getManager().create(new double[] {scale, padding})) {
-            return call("conv_residual", x, weight, bias, residual, scalePad);
-        }
+        return call("conv_residual", new double[] {scale, padding}, x, weight, bias, residual);
     }
 
     /**
@@ -91,6 +85,15 @@ final class Kernels {
 
     static NDArray silu(NDArray x) {
         return call("silu", x);
+    }
+
+    /** Runs a method whose last argument is its scalars, passed as one small float64 tensor (DJL passes tensors only). */
+    private static NDArray call(String method, double[] scalars, NDArray... inputs) {
+        try (NDArray s = inputs[0].getManager().create(scalars)) {
+            NDArray[] all = Arrays.copyOf(inputs, inputs.length + 1);
+            all[inputs.length] = s;
+            return call(method, all);
+        }
     }
 
     /** Runs one method; it records autograd when gradients are on (otherwise PyTorch's inference mode). */
