@@ -7,7 +7,7 @@ ATen kernels; nothing here has weights or randomness. Methods ending in _ and co
 inference only.
 """
 import os
-from typing import Optional
+from typing import List, Optional
 
 import torch
 import torch.nn.functional as F
@@ -16,6 +16,62 @@ import torch.nn.functional as F
 def _is_channels_last(x):
     """True for 4-d channels-last memory that is not also plain contiguous (C = 1 or 1×1 maps are both)."""
     return x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
+
+
+def _relative(got, want) -> float:
+    """max|got - want| / max|want|, in float64 (inf where got is not finite)."""
+    d = (got.double() - want).abs().max()
+    if not bool(torch.isfinite(d)):
+        return float("inf")
+    return float(d / want.abs().max().clamp_min(1e-30))
+
+
+def _grads(y, inputs: List[torch.Tensor], gy) -> List[torch.Tensor]:
+    """The gradients of sum(y * gy) with respect to the inputs."""
+    go: List[Optional[torch.Tensor]] = [gy]
+    out: List[torch.Tensor] = []
+    for g in torch.autograd.grad([y], inputs, go):
+        assert g is not None
+        out.append(g)
+    return out
+
+
+def _conv_way(x, weight, bias, s: int, p: int, way: int, block: int):
+    """way 0: PyTorch's conv2d (oneDNN) in x's layout; +1: in the plain layout, the output put back in x's;
+    +2: channels zero-padded to a multiple of the block (_conv_padded); 4: im2col + GEMM (ATen's slow_conv2d,
+    whose backward is col2im + GEMM: no oneDNN kernel at all)."""
+    cl = _is_channels_last(x)
+    if way == 4:
+        y = torch._C._nn.thnn_conv2d(x.contiguous(), weight, [weight.shape[2], weight.shape[3]], bias, [s, s], [p, p])
+    else:
+        xin = x.contiguous() if way % 2 == 1 else x
+        if way >= 2:
+            y = _conv_padded(xin, weight, bias, s, p, block)
+        else:
+            y = F.conv2d(xin, weight, bias, stride=s, padding=p)
+    return y.contiguous(memory_format=torch.channels_last) if cl else y.contiguous()
+
+
+def _conv_padded(x, weight, bias, s: int, p: int, block: int):
+    """conv2d (oneDNN) with the channels zero-padded to a multiple of the block, the output cut back: the same
+    values and gradients (padded weights get their gradients dropped, padded outputs get zero gradient). oneDNN
+    keeps activations in blocked buffers whose channels are padded to its vector block, and on AMD Zen 5 with
+    AVX-512 (oneDNN 3.5, PyTorch 2.5.1 and 2.7.1) its kernels read that padded tail, which nothing wrote: the
+    forward when the input channels are off the block (24: 15-17% wrong), the backward-data when the output
+    channels are (12: 7-37% of input gradients wrong or NaN). With no tail, nothing unwritten is read. The
+    output channels need it only where an input gradient is computed."""
+    cin = weight.shape[1]
+    cout = weight.shape[0]
+    ein = (cin + block - 1) // block * block - cin
+    eout = (cout + block - 1) // block * block - cout if x.requires_grad else 0
+    if ein > 0:
+        x = F.pad(x, [0, 0, 0, 0, 0, ein])
+        weight = F.pad(weight, [0, 0, 0, 0, 0, ein])
+    if eout > 0:
+        weight = F.pad(weight, [0, 0, 0, 0, 0, 0, 0, eout])
+        bias = F.pad(bias, [0, eout])
+    y = F.conv2d(x, weight, bias, stride=s, padding=p)
+    return y[:, :cout] if eout > 0 else y
 
 
 def _group_norm_channels_last(x, shift: Optional[torch.Tensor], weight, bias, groups_eps):
@@ -73,13 +129,25 @@ class Kernels(torch.nn.Module):
         return F.silu(_group_norm(x, shift, weight, bias, groups_eps), inplace=True)
 
     @torch.jit.export
-    def conv_residual(self, x, weight, bias, residual, scale_pad):
-        """(conv2d(x) + residual) * scale: the scale folded into the weights, the residual added in place.
-        x takes the residual's layout first. scale_pad = [scale, padding]; inference only."""
+    def conv_residual(self, x, weight, bias, residual, scale_pad_way_block):
+        """(conv2d(x) + residual) * scale: the scale folded into the weights, the residual added in place. x takes
+        the residual's layout first; the convolution runs in conv2d_way's way (the one checked right for this
+        shape). scale_pad_way_block = [scale, padding, way, block]; inference only."""
         if _is_channels_last(residual) and not _is_channels_last(x):
             x = x.contiguous(memory_format=torch.channels_last)
-        k = float(scale_pad[0])
-        return F.conv2d(x, weight * k, bias * k, padding=int(scale_pad[1])).add_(residual, alpha=k)
+        k = float(scale_pad_way_block[0])
+        way = int(scale_pad_way_block[2])
+        if way == 0:
+            return F.conv2d(x, weight * k, bias * k, padding=int(scale_pad_way_block[1])).add_(residual, alpha=k)
+        y = _conv_way(x, weight * k, bias * k, 1, int(scale_pad_way_block[1]), way, int(scale_pad_way_block[3]))
+        return y.add_(residual, alpha=k)
+
+    @torch.jit.export
+    def conv2d_way(self, x, weight, bias, stride_pad_way_block):
+        """conv2d in the way (_conv_way) that org.reprodiff.nn.ConvPaths checked right for this shape on the
+        CPU at hand; stride_pad_way_block = [stride, padding, way, block]."""
+        return _conv_way(x, weight, bias, int(stride_pad_way_block[0]), int(stride_pad_way_block[1]),
+                         int(stride_pad_way_block[2]), int(stride_pad_way_block[3]))
 
     @torch.jit.export
     def silu(self, x):
@@ -102,6 +170,173 @@ class Kernels(torch.nn.Module):
             return y.permute(0, 3, 1, 2)
         y = x.unsqueeze(-1).expand(n, c, h, w, 2).reshape(n, c, h, 2 * w)
         return y.unsqueeze(3).expand(n, c, h, 2, 2 * w).reshape(n, c, 2 * h, 2 * w)
+
+    # Float64 references, composed of plain ops that share no kernel with the ones above (no convolution, no
+    # native norm): org.reprodiff.nn.KernelChecks compares every kernel and layout path with them.
+
+    @torch.jit.export
+    def ref_conv2d(self, x, weight, bias, stride_pad):
+        """conv2d as a sum over the kernel taps of strided slices of the zero-padded input times the tap's
+        (cout, cin) matrix."""
+        s = int(stride_pad[0])
+        p = int(stride_pad[1])
+        kh = weight.shape[2]
+        kw = weight.shape[3]
+        xp = F.pad(x, [p, p, p, p])
+        ho = (xp.shape[2] - kh) // s + 1
+        wo = (xp.shape[3] - kw) // s + 1
+        y = bias.view(1, -1, 1, 1).expand(x.shape[0], weight.shape[0], ho, wo)
+        for i in range(kh):
+            for j in range(kw):
+                xs = xp[:, :, i:i + s * (ho - 1) + 1:s, j:j + s * (wo - 1) + 1:s]
+                y = y + torch.einsum("bchw,oc->bohw", xs, weight[:, :, i, j])
+        return y
+
+    @torch.jit.export
+    def ref_group_norm(self, x, shift, weight, bias, groups_eps_silu):
+        """GroupNorm of x + shift (shift (N, C); biased variance, eps inside the root), then SiLU if asked."""
+        x = x + shift.view(shift.shape[0], shift.shape[1], 1, 1)
+        n, c, h, w = x.shape
+        g = int(groups_eps_silu[0])
+        v = x.reshape(n, g, -1)
+        mean = v.mean(-1, keepdim=True)
+        var = ((v - mean) * (v - mean)).mean(-1, keepdim=True)
+        y = ((v - mean) / torch.sqrt(var + float(groups_eps_silu[1]))).reshape(n, c, h, w)
+        y = y * weight.view(1, c, 1, 1) + bias.view(1, c, 1, 1)
+        if float(groups_eps_silu[2]) != 0.0:
+            y = y / (1.0 + torch.exp(-y))
+        return y
+
+    @torch.jit.export
+    def check_input(self, salt_shape):
+        """A float32 tensor of shape salt_shape[1:] with values spread evenly on [-√3, √3) (unit variance), from a
+        sine hash of each element's index and the salt: random-looking inputs without PyTorch's generator, whose
+        state the checks must not touch."""
+        shape: List[int] = []
+        n = 1
+        for j in range(1, salt_shape.shape[0]):
+            shape.append(int(salt_shape[j]))
+            n *= shape[-1]
+        i = torch.arange(n, dtype=torch.float64)
+        u = torch.frac(torch.abs(torch.sin(i * 12.9898 + float(salt_shape[0]) * 78.233 + 0.5) * 43758.5453))
+        return ((u * 2.0 - 1.0) * 1.7320508).to(torch.float32).view(shape)
+
+    @torch.jit.export
+    def ref_down2(self, x):
+        n, c, h, w = x.shape
+        return x[:, :, :h // 2 * 2, :w // 2 * 2].reshape(n, c, h // 2, 2, w // 2, 2).mean([3, 5])
+
+    @torch.jit.export
+    def ref_up2(self, x):
+        return x.repeat_interleave(2, dim=2).repeat_interleave(2, dim=3)
+
+    # Checks: each runs one kernel path on float32 inputs and its reference on float64 copies, with gradients
+    # where the path is used in training (torch.autograd.grad, so that they work inside a recording forward
+    # pass too), and returns the relative errors max|path - ref| / max|ref| of the output and each gradient.
+
+    @torch.jit.export
+    def check_conv(self, x, weight, bias, gy, args):
+        """args = [stride, padding, way, block, grads, channels_last]: conv2d_way on x (in channels-last memory
+        if asked), with the input, weight and bias gradients if grads."""
+        grads = float(args[4]) != 0.0
+        xs = x.detach().requires_grad_(grads)
+        ws = weight.detach().requires_grad_(grads)
+        bs = bias.detach().requires_grad_(grads)
+        xin = xs.contiguous(memory_format=torch.channels_last) if float(args[5]) != 0.0 else xs
+        y = self.conv2d_way(xin, ws, bs, args[:4])
+        sp = args[:2].double()
+        x64 = x.detach().double().requires_grad_(grads)
+        w64 = weight.detach().double().requires_grad_(grads)
+        b64 = bias.detach().double().requires_grad_(grads)
+        r = self.ref_conv2d(x64, w64, b64, sp)
+        errors = [_relative(y, r)]
+        if grads:
+            got = _grads(y, [xs, ws, bs], gy)
+            want = _grads(r, [x64, w64, b64], gy.double())
+            for i in range(3):
+                errors.append(_relative(got[i], want[i]))
+        return torch.tensor(errors, dtype=torch.float64)
+
+    @torch.jit.export
+    def check_group_norm(self, x, shift, weight, bias, gy, args):
+        """args = [groups, eps, silu, path]; path 0: group_norm(_silu) with gradients; 1: the same on
+        channels-last input without autograd; 2: group_norm_silu_shift_ (channels-last, inference); 3:
+        group_norm_silu_ (inference)."""
+        path = int(args[3])
+        ge = args[:2]
+        grads = path == 0
+        xs = x.detach().requires_grad_(grads)
+        ws = weight.detach().requires_grad_(grads)
+        bs = bias.detach().requires_grad_(grads)
+        zero = torch.zeros_like(shift)
+        silu = float(args[2]) != 0.0
+        if path == 0:
+            y = self.group_norm_silu(xs, ws, bs, ge) if silu else self.group_norm(xs, ws, bs, ge)
+        elif path == 1:
+            xc = xs.contiguous(memory_format=torch.channels_last)
+            y = self.group_norm_silu(xc, ws, bs, ge) if silu else self.group_norm(xc, ws, bs, ge)
+        elif path == 2:
+            y = self.group_norm_silu_shift_(xs.contiguous(memory_format=torch.channels_last), shift, ws, bs, ge)
+        else:
+            y = self.group_norm_silu_(xs, ws, bs, ge)
+        x64 = x.detach().double().requires_grad_(grads)
+        w64 = weight.detach().double().requires_grad_(grads)
+        b64 = bias.detach().double().requires_grad_(grads)
+        used_shift = shift.double() if path == 2 else zero.double()
+        if path >= 2:
+            silu_args = torch.tensor([float(args[0]), float(args[1]), 1.0], dtype=torch.float64)
+        else:
+            silu_args = args[:3].double()
+        r = self.ref_group_norm(x64, used_shift, w64, b64, silu_args)
+        errors = [_relative(y, r)]
+        if grads:
+            got = _grads(y, [xs, ws, bs], gy)
+            want = _grads(r, [x64, w64, b64], gy.double())
+            for i in range(3):
+                errors.append(_relative(got[i], want[i]))
+        return torch.tensor(errors, dtype=torch.float64)
+
+    @torch.jit.export
+    def check_resample(self, x, gy, args):
+        """args = [path]; 0: avg_pool2d 2x2 and 1: nearest x2 upsampling (training, with gradients); 2: down2,
+        3: up2, 4: down2 on channels-last input, 5: up2 on channels-last input (inference)."""
+        path = int(args[0])
+        grads = path <= 1
+        xs = x.detach().requires_grad_(grads)
+        if path == 0:
+            y = F.avg_pool2d(xs, 2)
+        elif path == 1:
+            y = F.interpolate(xs, scale_factor=2.0, mode="nearest")
+        elif path == 2:
+            y = self.down2(xs)
+        elif path == 3:
+            y = self.up2(xs)
+        elif path == 4:
+            y = self.down2(xs.contiguous(memory_format=torch.channels_last))
+        else:
+            y = self.up2(xs.contiguous(memory_format=torch.channels_last))
+        x64 = x.detach().double().requires_grad_(grads)
+        r = self.ref_down2(x64) if path % 2 == 0 else self.ref_up2(x64)
+        errors = [_relative(y, r)]
+        if grads:
+            got = _grads(y, [xs], gy)
+            want = _grads(r, [x64], gy.double())
+            errors.append(_relative(got[0], want[0]))
+        return torch.tensor(errors, dtype=torch.float64)
+
+    @torch.jit.export
+    def check_conv_residual(self, x, weight, bias, residual, args):
+        """conv_residual against (ref_conv2d + residual) * scale; args = [scale, padding, way, block,
+        channels_last]."""
+        xs = x.detach()
+        rs = residual.detach().clone()
+        if float(args[4]) != 0.0:
+            xs = xs.contiguous(memory_format=torch.channels_last)
+            rs = rs.contiguous(memory_format=torch.channels_last)
+        y = self.conv_residual(xs, weight, bias, rs, args[:4])
+        r = (self.ref_conv2d(x.double(), weight.double(), bias.double(), torch.tensor([1.0, float(args[1])],
+                dtype=torch.float64)) + residual.double()) * float(args[0])
+        return torch.tensor([_relative(y, r)], dtype=torch.float64)
 
     @torch.jit.export
     def channels_last(self, x):

@@ -4,10 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import org.reprodiff.util.Cpu;
 import org.reprodiff.util.Torch;
 
 /** The measured roofline: GFLOP/s of a large matrix product through PyTorch; and the nominal peak. */
@@ -50,28 +47,14 @@ public final class Peak {
     }
 
     public static String cpuModel() {
-        return cpuinfo("model name").orElse(System.getProperty("os.arch"));
+        return Cpu.model();
     }
 
     static double cpuMhz() {
-        return cpuinfo("cpu MHz").map(Double::parseDouble).orElse(2450.0);
+        return Cpu.field("cpu MHz").map(Double::parseDouble).orElse(2450.0);
     }
 
     static boolean hasFlag(String flag) {
-        return cpuinfo("flags").map(f -> List.of(f.split("\\s+")).contains(flag)).orElse(false);
-    }
-
-    private static java.util.Optional<String> cpuinfo(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                int c = line.indexOf(':');
-                if (c > 0 && line.substring(0, c).strip().equals(key)) {
-                    return java.util.Optional.of(line.substring(c + 1).strip());
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        return java.util.Optional.empty();
+        return Cpu.hasFlag(flag);
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "reprodiff", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Reproducibility and consistency of diffusion models: train, sample from shared noise, score, report.",
         subcommands = {DataCommand.class, NoiseCommand.class, TrainCommand.class, SampleCommand.class,
-            ScoreCommand.class, StudyCommand.class, ReportCommand.class, BenchCommand.class, DemoCommand.class,
+            ScoreCommand.class, StudyCommand.class, ReportCommand.class, BenchCommand.class, DemoCommand.class, DoctorCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
@@ -68,6 +68,10 @@ public final class Main implements Callable<Integer> {
             if (cause instanceof UserException) {
                 err.println("reprodiff: " + oneLine(cause.getMessage()));
                 return BAD_INPUT;
+            }
+            if (cause instanceof org.reprodiff.nn.KernelFailure) {
+                err.println("reprodiff: " + oneLine(cause.getMessage()));
+                return FAILED;
             }
             if (cause instanceof UncheckedIOException || cause instanceof java.io.IOException) {
                 err.println("reprodiff: " + oneLine(cause.getMessage()));

@@ -32,7 +32,11 @@ public final class DiffusionNet {
         this.config = config;
     }
 
+    /** One call; the first in each thread count checks the native kernels on this CPU ({@link KernelChecks#preflight}). */
     public NDArray forward(ParameterStore ps, NDArray x, NDArray cNoise, boolean training) {
+        if (!x.getDevice().isGpu()) {
+            KernelChecks.preflight();
+        }
         return block.forward(ps, new NDList(x, cNoise), training).singletonOrThrow();
     }
 

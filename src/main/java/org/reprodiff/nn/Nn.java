@@ -42,12 +42,7 @@ final class Nn {
     }
 
     static Conv2d conv(int cout, int k, int stride, int pad, double gain) {
-        Conv2d c = Conv2d.builder()
-                .setKernelShape(new Shape(k, k))
-                .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(pad, pad))
-                .setFilters(cout)
-                .build();
+        Conv2d c = Conv.of(cout, k, stride, pad);
         c.setInitializer(xavier(gain), Parameter.Type.WEIGHT);
         return c;
     }

@@ -48,6 +48,9 @@ public final class NoiseEmbedding extends NetBlock {
     @Override
     NDArray forward(ParameterStore ps, NDArray cNoise, NDArray unused, boolean training) {
         NDArray f = cNoise.getManager().create(freqs).reshape(1, freqs.length);
+        if (cNoise.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64) { // the checks' float64 reference network
+            f = f.toType(cNoise.getDataType(), false);
+        }
         NDArray arg = cNoise.reshape(-1, 1).toType(f.getDataType(), false).mul(f);
         return NDArrays.concat(new ai.djl.ndarray.NDList(arg.sin(), arg.cos()), 1);
     }

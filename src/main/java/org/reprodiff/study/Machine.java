@@ -3,6 +3,7 @@ package org.reprodiff.study;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.reprodiff.util.Cpu;
 import org.reprodiff.util.Json;
 import org.reprodiff.util.Version;
 
@@ -24,16 +25,7 @@ public final class Machine {
     }
 
     static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        } catch (Exception e) {
-            // not Linux
-        }
-        return System.getProperty("os.arch");
+        return Cpu.model();
     }
 
     static long memoryBytes() {
