@@ -63,8 +63,8 @@ public final class NetChecks {
         return rows;
     }
 
-    /** The output, then each parameter's gradient of sum(F · gy). */
-    private static List<double[]> step(DiffusionNet net, NDManager m, NDArray x, NDArray c, NDArray gy, List<Parameter> params) {
+    /** The output, then each parameter's gradient of sum(F · gy) (accumulated onto what the parameters hold). */
+    static List<double[]> step(DiffusionNet net, NDManager m, NDArray x, NDArray c, NDArray gy, List<Parameter> params) {
         List<double[]> parts = new ArrayList<>();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray y = net.forward(new ParameterStore(m, false), x, c, true);
