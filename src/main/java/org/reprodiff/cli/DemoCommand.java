@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "The quick study: study --preset demo --out runs/demo, then report; prints where the report is.")
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "SPEC", description = "shapes (default) or fashion-mnist.")
+    @Option(names = "--data", paramLabel = "SPEC", description = "fashion-mnist-mini (built in, the default) or another data spec, e.g. fashion-mnist.")
     String data;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.reprodiff.data.Datasets;
 import org.reprodiff.nn.ConvPaths;
 import org.reprodiff.nn.KernelChecks;
+import org.reprodiff.nn.KernelFailure;
 import org.reprodiff.nn.NetChecks;
 import org.reprodiff.util.Cpu;
 import org.reprodiff.util.Json;
@@ -51,7 +52,12 @@ public final class DoctorCommand implements Callable<Integer> {
             for (int t : threads) {
                 Torch.setThreads(t);
                 for (String arch : new String[] {"unet-s", "uvit-s"}) {
-                    rows.addAll(NetChecks.check(arch, t));
+                    try {
+                        rows.addAll(NetChecks.check(arch, t));
+                    } catch (KernelFailure e) { // the preflight stopped the network's first call: a row, not an exit
+                        rows.add(new KernelChecks.Row(arch + " step (stopped: " + e.getMessage().split(" is wrong")[0] + " is wrong)",
+                                "", t, Double.POSITIVE_INFINITY, NetChecks.BOUND, true));
+                    }
                 }
             }
         } finally {

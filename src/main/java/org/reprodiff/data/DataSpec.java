@@ -9,6 +9,7 @@ import org.reprodiff.util.UserException;
  * A parsed data spec. Grammar:
  * <pre>
  *   fashion-mnist | mnist                      installed IDX sets
+ *   fashion-mnist-mini                         built in: the first 4096 training and 1000 test images
  *   idx:DIR | cifar10:DIR | folder:DIR         files in DIR
  *   shapes | shapes:SIZE | shapes:size=S,n=N,seed=S      (SIZE 16|28|32, default 32, n 10000, seed 0)
  *   molrg | molrg:k=K,r=R,side=S,n=N,seed=S    (defaults k=4, r=8, side=16, n=4096, seed=0)
@@ -17,7 +18,7 @@ import org.reprodiff.util.UserException;
  */
 public record DataSpec(Kind kind, Path dir, Map<String, Long> params) {
     public enum Kind {
-        FASHION_MNIST("fashion-mnist"), MNIST("mnist"), IDX("idx"), CIFAR10("cifar10"), FOLDER("folder"),
+        FASHION_MNIST("fashion-mnist"), FASHION_MINI("fashion-mnist-mini"), MNIST("mnist"), IDX("idx"), CIFAR10("cifar10"), FOLDER("folder"),
         SHAPES("shapes"), MOLRG("molrg");
 
         final String word;
@@ -31,7 +32,7 @@ public record DataSpec(Kind kind, Path dir, Map<String, Long> params) {
         }
     }
 
-    public static final String GRAMMAR = "fashion-mnist, mnist, idx:DIR, cifar10:DIR, folder:DIR, "
+    public static final String GRAMMAR = "fashion-mnist, fashion-mnist-mini, mnist, idx:DIR, cifar10:DIR, folder:DIR, "
             + "shapes[:16|28|32], molrg[:k=4,r=8,side=16,n=4096,seed=0]";
 
     public DataSpec {
@@ -55,7 +56,7 @@ public record DataSpec(Kind kind, Path dir, Map<String, Long> params) {
 
     private static DataSpec of(Kind k, String rest, String spec) {
         switch (k) {
-            case FASHION_MNIST, MNIST -> {
+            case FASHION_MNIST, FASHION_MINI, MNIST -> {
                 if (rest != null) {
                     throw UserException.of("data spec '" + spec + "'", k.word + " takes no argument (use idx:DIR for other files)");
                 }
@@ -143,7 +144,7 @@ public record DataSpec(Kind kind, Path dir, Map<String, Long> params) {
     /** The stable spec string: e.g. "fashion-mnist", "idx:data/fm", "shapes:size=32,n=10000,seed=0". */
     public String canonical() {
         return switch (kind) {
-            case FASHION_MNIST, MNIST -> kind.word;
+            case FASHION_MNIST, FASHION_MINI, MNIST -> kind.word;
             case IDX, CIFAR10, FOLDER -> kind.word + ":" + dir;
             case SHAPES -> Shapes.identity(param("size"), param("n"), params.get("seed"));
             case MOLRG -> "molrg:k=" + params.get("k") + ",r=" + params.get("r") + ",side=" + params.get("side")

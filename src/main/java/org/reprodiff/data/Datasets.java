@@ -71,6 +71,7 @@ public final class Datasets {
         String name = s.kind().word();
         return switch (s.kind()) {
             case FASHION_MNIST, MNIST -> readIdx(installed(name), split, name, id);
+            case FASHION_MINI -> readIdx(BuiltIn.folder(name), split, name, id);
             case IDX -> readIdx(existing(s.dir()), split, name, id);
             case CIFAR10 -> Cifar10.read(existing(s.dir()), split, name, id);
             case FOLDER -> ImageFolder.read(existing(s.dir()), resize, name, id);

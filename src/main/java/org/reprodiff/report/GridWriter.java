@@ -25,7 +25,7 @@ final class GridWriter {
         int h = (int) s[2];
         int w = (int) s[3];
         int n = (int) Math.min(count, s[0]);
-        int scale = Math.max(1, 256 / (cols * w));
+        int scale = Math.max(1, 512 / (cols * w)); // 16×16 images at 4×, so that a person can see them
         int gap = 2;
         int rows = (n + cols - 1) / cols;
         BufferedImage grid = new BufferedImage(cols * (w * scale + gap) + gap, rows * (h * scale + gap) + gap,

@@ -88,8 +88,7 @@ public final class Report {
                 .append(Html.esc(sizes())).append(", ").append(spec.seedValues().length).append(" shared seeds (")
                 .append(Html.esc(spec.seeds())).append("), samplers ").append(Html.esc(String.join(", ",
                         spec.samplers().stream().map(StudySpec.SamplerSpec::label).toList())))
-                .append(", similarity ").append(Html.esc(spec.similarity().backend())).append(" &gt; ")
-                .append(spec.similarity().threshold()).append(spec.halves() ? ", models trained on disjoint halves" : "")
+                .append(", similarity ").append(Html.esc(spec.similarity().describe())).append(spec.halves() ? ", models trained on disjoint halves" : "")
                 .append(".</p>\n");
         if (simulated()) {
             h.append("<p class=\"warn\"><b>Simulated run (--dry-run)</b>: cells were produced by a fake CellWork that "

@@ -34,6 +34,9 @@ public interface DataSizer {
         if (d.classes() != null) {
             return -1;
         }
+        if (s.equals("fashion-mnist-mini")) {
+            return test ? 1000 : 4096;
+        }
         if (s.equals("fashion-mnist") || s.equals("mnist")) {
             return test ? 10000 : 60000;
         }

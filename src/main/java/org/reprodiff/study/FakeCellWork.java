@@ -208,7 +208,7 @@ public final class FakeCellWork implements CellWork {
         pairs.incrementAndGet();
         try (NDManager m = Torch.newManager()) {
             NDArray cos = unit(load(m, samplesA)).mul(unit(load(m, samplesB))).sum(new int[] {1});
-            double rp = cos.gt(sim.threshold()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
+            double rp = cos.gt(sim.rpThreshold()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
             return new PairScore(rp, cos.mean().getFloat());
         }
     }

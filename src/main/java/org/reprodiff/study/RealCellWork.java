@@ -152,7 +152,7 @@ public final class RealCellWork implements CellWork {
         try (NDManager m = Torch.newManager()) {
             ImageSet fit = subset(a);
             Similarity sim = Similarity.of(similarity.backend(), () -> fit, m);
-            Scores.Rp rp = Scores.rp(SampleSet.read(samplesA), SampleSet.read(samplesB), sim, similarity.threshold());
+            Scores.Rp rp = Scores.rp(SampleSet.read(samplesA), SampleSet.read(samplesB), sim, similarity.rpThreshold());
             return new PairScore(rp.rp(), rp.meanSimilarity());
         }
     }

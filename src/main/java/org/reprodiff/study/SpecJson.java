@@ -55,6 +55,9 @@ public final class SpecJson {
         ObjectNode sim = o.putObject("similarity");
         sim.put("backend", s.similarity().backend());
         sim.put("threshold", s.similarity().threshold());
+        if (s.similarity().rpThreshold() != s.similarity().threshold()) {
+            sim.put("rpThreshold", s.similarity().rpThreshold());
+        }
         if (s.out() != null) {
             o.put("out", s.out());
         }

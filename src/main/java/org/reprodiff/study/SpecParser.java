@@ -433,7 +433,15 @@ public final class SpecParser {
         if (t <= -1 || t >= 1) {
             errors.add("similarity.threshold: must be in (-1, 1)");
         }
-        return new SimilaritySpec(backend, t);
+        double rpT = t;
+        if (node.has("rpThreshold")) {
+            if (!node.get("rpThreshold").isNumber() || node.get("rpThreshold").asDouble() <= -1 || node.get("rpThreshold").asDouble() >= 1) {
+                errors.add("similarity.rpThreshold: must be a number in (-1, 1)");
+            } else {
+                rpT = node.get("rpThreshold").asDouble();
+            }
+        }
+        return new SimilaritySpec(backend, t, rpT);
     }
 
     private String str(JsonNode node, String field, String at, boolean required) {

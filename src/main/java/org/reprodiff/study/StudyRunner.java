@@ -259,7 +259,7 @@ public final class StudyRunner {
         o.put("rp", s.rp());
         o.put("meanSimilarity", s.meanSimilarity());
         o.put("backend", sim.backend());
-        o.put("threshold", sim.threshold());
+        o.put("threshold", sim.rpThreshold());
         o.put("hashA", p.a().hash());
         o.put("hashB", p.b().hash());
         return o;

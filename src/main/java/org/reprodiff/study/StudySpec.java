@@ -56,6 +56,20 @@ public record StudySpec(String name, DataSpec data, List<Integer> sizes, long su
     /** A sampler and its step count; options (e.g. churn) are passed through; label names its samples. */
     public record SamplerSpec(String name, int steps, JsonNode options, String label) {}
 
-    /** Similarity back end and threshold: a pair of samples is "the same" when similarity > threshold. */
-    public record SimilaritySpec(String backend, double threshold) {}
+    /**
+     * Similarity back end and thresholds: a sample is a copy of a training image (GL, memorization) when their
+     * similarity > threshold, and two models' samples from one seed agree (RP) when it is > rpThreshold. The
+     * paper uses one SSCD threshold for both; in pixel space a copy threshold (0.98) calls agreeing samples
+     * different, so a pixel study may set a lower rpThreshold (Kadkhodaie et al.'s cosine agreement).
+     */
+    public record SimilaritySpec(String backend, double threshold, double rpThreshold) {
+        public SimilaritySpec(String backend, double threshold) {
+            this(backend, threshold, threshold);
+        }
+
+        /** "pixel > 0.98", or "pixel > 0.98 (RP: > 0.9)". */
+        public String describe() {
+            return backend + " > " + threshold + (rpThreshold != threshold ? " (RP: > " + rpThreshold + ")" : "");
+        }
+    }
 }

@@ -46,9 +46,9 @@ class ReportTest {
         }
         assertThat(Files.readString(index.getParent().resolve("charts/rp.json"))).contains("\"regimes\"");
         assertThat(javax.imageio.ImageIO.read(index.getParent().resolve("charts/rp.png").toFile()).getWidth()).isEqualTo(720);
-        // a grid is 8x8 images of 8px scaled x4 with 2px gaps
+        // a grid is 8x8 images of 8px scaled x8 (to about 512 px) with 2px gaps
         Path grid = Files.list(index.getParent().resolve("grids")).findFirst().orElseThrow();
-        assertThat(javax.imageio.ImageIO.read(grid.toFile()).getWidth()).isEqualTo(8 * (32 + 2) + 2);
+        assertThat(javax.imageio.ImageIO.read(grid.toFile()).getWidth()).isEqualTo(8 * (64 + 2) + 2);
         // a removed cell result shows as missing after the rebuild
         Plan plan = Report.plan(tmp);
         Files.delete(Plan.resultFile(tmp, plan.cells().get(0)));

@@ -41,14 +41,17 @@ class SpecParserTest {
         }
         StudySpec fig2 = SpecParser.preset("fig2", DataSizer.BUILTIN, Map.of());
         assertThat(fig2.sizes()).hasSize(9).startsWith(64).endsWith(16384);
-        StudySpec demo = SpecParser.preset("demo", DataSizer.BUILTIN, Map.of("data", "fashion-mnist"));
-        assertThat(demo.data().spec()).isEqualTo("fashion-mnist");
-        assertThat(demo.data().resize()).isEqualTo(8);
-        // unet-s and unet-m at 5 sizes, uvit-s only at its own sizes (4, 1024), the optimum at 5
-        assertThat(Plan.of(demo).cells()).hasSize(17);
-        assertThat(Plan.of(demo).cells().stream().filter(c -> c.name().equals("uvit-s")).map(CellSpec::n))
-                .containsExactly(4, 1024);
+        StudySpec demo = SpecParser.preset("demo", DataSizer.BUILTIN, Map.of());
+        assertThat(demo.data().spec()).isEqualTo("fashion-mnist-mini");
+        assertThat(demo.data().resize()).isEqualTo(16);
+        assertThat(demo.similarity()).isEqualTo(new StudySpec.SimilaritySpec("pixel", 0.98, 0.9));
+        // unet-s and unet-m at 4 sizes, the optimum at 4
+        assertThat(Plan.of(demo).cells()).hasSize(12);
+        assertThat(Plan.of(demo).cells().stream().filter(c -> c.name().equals("unet-m")).map(CellSpec::n))
+                .containsExactly(4, 16, 64, 256);
         assertThat(demo.seedValues()).hasSize(64);
+        StudySpec onFull = SpecParser.preset("demo", DataSizer.BUILTIN, Map.of("data", "fashion-mnist"));
+        assertThat(onFull.data().spec()).isEqualTo("fashion-mnist");
         assertThat(Plan.of(SpecParser.preset("halves", DataSizer.BUILTIN, Map.of())).cells().get(1).part()).isEqualTo(1);
         assertThatThrownBy(() -> SpecParser.preset("nope", DataSizer.BUILTIN, Map.of())).hasMessageContaining("demo, fig1");
     }
@@ -124,5 +127,11 @@ class SpecParserTest {
              "similarity": {"backend": "pixel", "threshold": 0.9}}
             """), "y.json", d -> 10000, Map.of()))
                 .hasMessageContaining("1 error: models[0].sizes: 64 is not one of the study's sizes");
+        assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
+            {"name": "x", "data": "shapes", "sizes": [4, 16], "seeds": "0-3", "sampler": {"name": "heun", "steps": 18},
+             "models": [{"name": "m", "arch": "unet-s", "kimg": 1}],
+             "similarity": {"backend": "pixel", "threshold": 0.98, "rpThreshold": 1.5}}
+            """), "z.json", d -> 10000, Map.of()))
+                .hasMessageContaining("1 error: similarity.rpThreshold: must be a number in (-1, 1)");
     }
 }
