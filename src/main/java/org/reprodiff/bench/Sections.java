@@ -22,6 +22,7 @@ import org.reprodiff.sample.SamplerContext;
 import org.reprodiff.sample.Samplers;
 import org.reprodiff.sample.SigmaGrid;
 import org.reprodiff.score.Scores;
+import org.reprodiff.util.MicroBatches;
 import org.reprodiff.util.Torch;
 
 /** The benchmark sections of `reprodiff bench`: training, sampling, closed-form denoiser, scores, data. */
@@ -60,15 +61,12 @@ public final class Sections {
                 NDArray c = m.randomNormal(new Shape(batch));
                 int micro = Math.min(batch, net.trainingBatch()); // as TrainRun: gradients accumulate over micro-batches
                 Timing t = Timing.measure(1, b.quick() ? 2 : 4, () -> {
-                    for (int s = 0; s < batch; s += micro) {
-                        String range = s + ":" + Math.min(batch, s + micro);
-                        try (NDManager step = m.newSubManager();
-                                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray xs = local(x.get(range), step);
-                            NDArray loss = net.forward(ps, xs, local(c.get(range), step), true).sub(xs).square().mean();
-                            gc.backward(Torch.scale(loss, (double) (Math.min(batch, s + micro) - s) / batch));
+                    MicroBatches.forEach(m, 0, batch, micro, new NDArray[] {x, c}, (step, rows, share) -> {
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray loss = net.forward(ps, rows[0], rows[1], true).sub(rows[0]).square().mean();
+                            gc.backward(Torch.scale(loss, share));
                         }
-                    }
+                    });
                     for (var p : net.block().getParameters()) {
                         p.getValue().getArray().getGradient().close();
                     }

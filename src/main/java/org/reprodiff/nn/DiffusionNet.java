@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.reprodiff.diffusion.RawNetwork;
+import org.reprodiff.util.MicroBatches;
 import org.reprodiff.util.Streams;
 import org.reprodiff.util.Torch;
 
@@ -124,18 +125,11 @@ public final class DiffusionNet {
         }
         NDManager home = x.getManager();
         List<NDArray> parts = new ArrayList<>();
-        for (long s = from; s < to; s += mb) {
-            String range = s + ":" + Math.min(to, s + mb);
-            try (NDManager sub = home.newSubManager()) { // each micro-batch's activations end with it
-                NDArray xs = x.get(range);
-                NDArray cs = cNoise.get(range);
-                xs.attach(sub);
-                cs.attach(sub);
-                NDArray out = forward(ps, xs, cs, false);
-                out.attach(home);
-                parts.add(out);
-            }
-        }
+        MicroBatches.forEach(home, from, to, mb, new NDArray[] {x, cNoise}, (sub, rows, share) -> {
+            NDArray out = forward(ps, rows[0], rows[1], false);
+            out.attach(home);
+            parts.add(out);
+        });
         return concat(parts);
     }
 

@@ -221,25 +221,28 @@ public final class Npy {
     }
 
     public static void write(OutputStream out, NpyArray a) throws IOException {
-        StringBuilder shape = new StringBuilder("(");
-        for (int i = 0; i < a.shape().length; i++) {
-            shape.append(a.shape()[i]).append(a.shape().length == 1 ? "," : i + 1 < a.shape().length ? ", " : "");
+        out.write(header(a.dtype(), a.shape()));
+        out.write(encode(a));
+    }
+
+    /** The .npy version 1.0 header of a C-order array, padded so that the data starts at a multiple of 64. */
+    public static byte[] header(String dtype, long[] shape) {
+        StringBuilder s = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            s.append(shape[i]).append(shape.length == 1 ? "," : i + 1 < shape.length ? ", " : "");
         }
-        shape.append(")");
-        String dict = "{'descr': '" + a.dtype() + "', 'fortran_order': False, 'shape': " + shape + ", }";
-        int total = 10 + dict.length() + 1;
-        int pad = (64 - total % 64) % 64;
+        s.append(")");
+        String dict = "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': " + s + ", }";
+        int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
         ByteArrayOutputStream head = new ByteArrayOutputStream();
-        head.write(MAGIC);
+        head.writeBytes(MAGIC);
         head.write(1);
         head.write(0);
-        int hl = header.length();
-        head.write(hl & 0xFF);
-        head.write(hl >> 8);
-        head.write(header.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(head.toByteArray());
-        out.write(encode(a));
+        head.write(header.length() & 0xFF);
+        head.write(header.length() >> 8);
+        head.writeBytes(header.getBytes(StandardCharsets.ISO_8859_1));
+        return head.toByteArray();
     }
 
     private static byte[] encode(NpyArray a) {

@@ -63,18 +63,7 @@ final class Npz32 {
     }
 
     private static byte[] header(long[] shape) {
-        StringBuilder s = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            s.append(shape[i]).append(shape.length == 1 ? "," : i + 1 < shape.length ? ", " : "");
-        }
-        s.append(")");
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + s + ", }";
-        int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
-        String h = dict + " ".repeat(pad) + "\n";
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) (h.length() & 0xFF), (byte) (h.length() >> 8)});
-        b.writeBytes(h.getBytes(StandardCharsets.ISO_8859_1));
-        return b.toByteArray();
+        return Npy.header("<f4", shape);
     }
 
     /** A read array: shape and float values. */

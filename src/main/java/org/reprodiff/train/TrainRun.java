@@ -30,6 +30,7 @@ import org.reprodiff.diffusion.PrecondDenoiser;
 import org.reprodiff.diffusion.RawNetwork;
 import org.reprodiff.nn.DiffusionNet;
 import org.reprodiff.util.Json;
+import org.reprodiff.util.MicroBatches;
 import org.reprodiff.util.Progress;
 import org.reprodiff.util.Torch;
 import org.reprodiff.util.UserException;
@@ -331,23 +332,15 @@ public final class TrainRun {
         synchronized (Torch.RNG_LOCK) {
             Torch.seedRaw(Torch.derive(seed, STREAM_TRAIN, step));
             try (GradientCollector gc = sub.getEngine().newGradientCollector()) {
-                int b = (int) y.getShape().get(0);
                 DenoisingLoss.Draw draw = DenoisingLoss.draw(precond, y);
-                double total = 0;
-                for (int s = 0; s < b; s += micro) {
-                    String range = s + ":" + Math.min(b, s + micro);
-                    float share = (float) (Math.min(b, s + micro) - s) / b;
-                    try (NDManager part = sub.newSubManager()) {
-                        NDArray[] in = {y.get(range), draw.sigma().get(range), draw.n().get(range)};
-                        for (NDArray a : in) {
-                            a.attach(part);
-                        }
-                        NDArray loss = Torch.scale(DenoisingLoss.compute(precond, raw, in[0], in[1], in[2]), share);
-                        gc.backward(loss);
-                        total += loss.getFloat();
-                    }
-                }
-                return sub.create((float) total);
+                double[] total = {0};
+                MicroBatches.forEach(sub, 0, y.getShape().get(0), micro, new NDArray[] {y, draw.sigma(), draw.n()},
+                        (part, in, share) -> {
+                            NDArray loss = Torch.scale(DenoisingLoss.compute(precond, raw, in[0], in[1], in[2]), (float) share);
+                            gc.backward(loss);
+                            total[0] += loss.getFloat();
+                        });
+                return sub.create((float) total[0]);
             }
         }
     }

@@ -1,4 +1,4 @@
-package org.reprodiff.nn;
+package org.reprodiff.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import org.reprodiff.nn.Architectures;
+import org.reprodiff.nn.DiffusionNet;
+import org.reprodiff.nn.FlopCounter;
 import org.reprodiff.util.Torch;
 
 /**
@@ -63,7 +66,7 @@ public final class NetBench {
     /** fp32 GFLOP/s of an n×n matrix product (2n³ FLOPs), median of reps: the measured peak. */
     public static double matmulPeak(int n, int reps) {
         try (NDManager m = Torch.newManager()) {
-            return org.reprodiff.bench.Peak.gflops(n, org.reprodiff.bench.Peak.matmul(m, n, DataType.FLOAT32, 1, reps));
+            return Peak.gflops(n, Peak.matmul(m, n, DataType.FLOAT32, 1, reps));
         }
     }
 }
