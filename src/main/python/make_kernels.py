@@ -74,6 +74,18 @@ def _conv_padded(x, weight, bias, s: int, p: int, block: int):
     return y[:, :cout] if eout > 0 else y
 
 
+def _errors(y, r, inputs: List[torch.Tensor], refs: List[torch.Tensor], gy, grads: bool):
+    """The relative errors of y against r and, if grads, of each input's gradient of sum(y * gy) against the
+    reference input's, as a float64 vector."""
+    errors = [_relative(y, r)]
+    if grads:
+        got = _grads(y, inputs, gy)
+        want = _grads(r, refs, gy.double())
+        for i in range(len(got)):
+            errors.append(_relative(got[i], want[i]))
+    return torch.tensor(errors, dtype=torch.float64)
+
+
 def _group_norm_channels_last(x, shift: Optional[torch.Tensor], weight, bias, groups_eps):
     """GroupNorm of x + shift (shift (N, C) or None) for channels-last x, where PyTorch's own kernel is 4-7x
     slower at 4 channels a group. Two passes over x, as accurate as the native kernel: per-channel sums over
@@ -249,13 +261,7 @@ class Kernels(torch.nn.Module):
         w64 = weight.detach().double().requires_grad_(grads)
         b64 = bias.detach().double().requires_grad_(grads)
         r = self.ref_conv2d(x64, w64, b64, sp)
-        errors = [_relative(y, r)]
-        if grads:
-            got = _grads(y, [xs, ws, bs], gy)
-            want = _grads(r, [x64, w64, b64], gy.double())
-            for i in range(3):
-                errors.append(_relative(got[i], want[i]))
-        return torch.tensor(errors, dtype=torch.float64)
+        return _errors(y, r, [xs, ws, bs], [x64, w64, b64], gy, grads)
 
     @torch.jit.export
     def check_group_norm(self, x, shift, weight, bias, gy, args):
@@ -288,13 +294,7 @@ class Kernels(torch.nn.Module):
         else:
             silu_args = args[:3].double()
         r = self.ref_group_norm(x64, used_shift, w64, b64, silu_args)
-        errors = [_relative(y, r)]
-        if grads:
-            got = _grads(y, [xs, ws, bs], gy)
-            want = _grads(r, [x64, w64, b64], gy.double())
-            for i in range(3):
-                errors.append(_relative(got[i], want[i]))
-        return torch.tensor(errors, dtype=torch.float64)
+        return _errors(y, r, [xs, ws, bs], [x64, w64, b64], gy, grads)
 
     @torch.jit.export
     def check_resample(self, x, gy, args):
@@ -317,12 +317,7 @@ class Kernels(torch.nn.Module):
             y = self.up2(xs.contiguous(memory_format=torch.channels_last))
         x64 = x.detach().double().requires_grad_(grads)
         r = self.ref_down2(x64) if path % 2 == 0 else self.ref_up2(x64)
-        errors = [_relative(y, r)]
-        if grads:
-            got = _grads(y, [xs], gy)
-            want = _grads(r, [x64], gy.double())
-            errors.append(_relative(got[0], want[0]))
-        return torch.tensor(errors, dtype=torch.float64)
+        return _errors(y, r, [xs], [x64], gy, grads)
 
     @torch.jit.export
     def check_conv_residual(self, x, weight, bias, residual, args):
