@@ -2,7 +2,6 @@ package org.reprodiff.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -112,12 +111,7 @@ class KernelChecksTest {
                 net.initialize(m, DataType.FLOAT32, shape);
             }
             List<Parameter> params = new ArrayList<>(net.block().getParameters().values());
-            Torch.noGrad(() -> {
-                for (int i = 0; i < params.size(); i++) {
-                    NDArray v = params.get(i).getArray();
-                    v.addi(Torch.scale(Kernels.checkInput(m, 500 + i, v.getShape().getShape()), 0.05));
-                }
-            });
+            NetChecks.perturb(params, m, 500);
             return NetChecks.step(net, m, Kernels.checkInput(m, 1, shape.getShape()), Kernels.checkInput(m, 2, 32),
                     Kernels.checkInput(m, 3, shape.getShape()), params);
         }
