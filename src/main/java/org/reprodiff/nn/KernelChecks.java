@@ -80,25 +80,19 @@ public final class KernelChecks {
     /** The doctor's rows at each thread count: every kernel and layout path, and the convolution shapes of the nets. */
     public static List<Row> all(int... threadCounts) {
         List<Row> rows = new ArrayList<>();
-        int before = JniUtils.getNumThreads();
+        int before = Torch.threads();
         try {
             for (int t : threadCounts) {
-                setThreads(t);
+                Torch.setThreads(t);
                 for (long[] c : new long[][] {{12, 16}, {24, 4}, {48, 2}}) {
                     rows.addAll(kernels(t, c[0], c[1]));
                 }
                 rows.addAll(convolutions(t));
             }
         } finally {
-            setThreads(before);
+            Torch.setThreads(before);
         }
         return rows;
-    }
-
-    /** Sets this thread's PyTorch intra-op threads now (set_num_threads, then a read to adopt it). */
-    static void setThreads(int n) {
-        JniUtils.setNumThreads(n);
-        JniUtils.getNumThreads();
     }
 
     /** GroupNorm ± SiLU (training and the three inference forms), resampling and the fused residual conv. */

@@ -42,6 +42,7 @@ public final class Torch {
     public static void setThreads(int n) {
         init();
         JniUtils.setNumThreads(Math.max(1, n));
+        JniUtils.getNumThreads(); // this thread adopts it now, not at its next parallel op (see Streams)
     }
 
     /** A new root-level manager on the current device; close it (use a sub-manager per step). */
