@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Reproducibility, generalization and memorization scores.",
         subcommands = {ScoreCommand.Rp.class, ScoreCommand.Matrix.class, ScoreCommand.Gl.class, ScoreCommand.Mem.class,
-            ScoreCommand.Calibrate.class, ScoreCommand.RegimeCmd.class})
+            ScoreCommand.Calibrate.class, ScoreCommand.RegimeCmd.class, ScoreEmbed.class})
 public final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,8 +56,9 @@ public final class ScoreCommand implements Callable<Integer> {
 
     /** --similarity, --threshold, --json, --bootstrap-seed. */
     static final class SimOptions {
-        @Option(names = "--similarity", paramLabel = "pixel|pca[:K]|sscd:FILE", defaultValue = "pixel",
-                description = "Similarity back end (default ${DEFAULT-VALUE}); pca (default k=128) is fitted on training data.")
+        @Option(names = "--similarity", paramLabel = "pixel|pca[:K]|learned[:FILE]|sscd:FILE", defaultValue = "pixel",
+                description = "Similarity back end (default ${DEFAULT-VALUE}); pca (default k=128) is fitted on "
+                        + "training data; learned is reprodiff's copy detector of the training split (trained once, cached).")
         String similarity;
 
         @Option(names = "--threshold", description = "Count pairs with similarity > T (default: the back end's).")
@@ -69,12 +70,20 @@ public final class ScoreCommand implements Callable<Integer> {
         @Option(names = "--bootstrap-seed", defaultValue = "0", description = "Seed of the bootstrap resampling.")
         long bootstrapSeed;
 
-        @Option(names = "--pca-data", paramLabel = "SPEC",
-                description = "rp/matrix: fit pca on this dataset's training split (default: on the pooled samples).")
+        @Option(names = {"--fit-data", "--pca-data"}, paramLabel = "SPEC",
+                description = "rp/matrix: fit pca, or take the learned detector, on this dataset's training split "
+                        + "(default for pca: the pooled samples; learned needs it).")
         String pcaData;
 
         Supplier<ImageSet> pcaFit(Supplier<ImageSet> fallback) {
             return pcaData != null ? () -> Datasets.load(pcaData, "train", null, null) : fallback;
+        }
+
+        /** The similarity of rp/matrix, whose only data is --fit-data. */
+        Similarity forSamples(Supplier<ImageSet> pooled, NDManager m) {
+            Supplier<ImageSet> held = pcaData == null ? null : () -> Datasets.load(pcaData, "test", null, null);
+            return Similarity.of(similarity, pcaData == null && similarity.startsWith("learned") && !similarity.startsWith("learned:")
+                    ? null : pcaFit(pooled), held, m);
         }
 
         void checkThreshold() {
@@ -160,7 +169,7 @@ public final class ScoreCommand implements Callable<Integer> {
             SampleSet sb = SampleSet.read(b);
             SampleSet.pair(sa, sb);
             try (NDManager m = Torch.newManager()) {
-                Similarity s = Similarity.of(sim.similarity, sim.pcaFit(() -> pooled(List.of(sa, sb))), m);
+                Similarity s = sim.forSamples(() -> pooled(List.of(sa, sb)), m);
                 Scores.Rp r = Scores.rp(sa, sb, s, sim.threshold(s), sim.bootstrapSeed);
                 PrintWriter out = spec.commandLine().getOut();
                 if (sim.json) {
@@ -217,7 +226,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 }
             }
             try (NDManager m = Torch.newManager()) {
-                Similarity s = Similarity.of(sim.similarity, sim.pcaFit(() -> pooled(sets)), m);
+                Similarity s = sim.forSamples(() -> pooled(sets), m);
                 double thr = sim.threshold(s);
                 Scores.Rp[][] r = Scores.matrix(sets, s, thr, sim.bootstrapSeed);
                 StringBuilder csvText = new StringBuilder("set");
@@ -303,7 +312,8 @@ public final class ScoreCommand implements Callable<Integer> {
             ImageSet t = ts.load();
             try (NDManager m = Torch.newManager()) {
                 // pca is fitted on the whole split (the data distribution), not on a small training subset
-                Similarity s = Similarity.of(sim.similarity, () -> ts.withoutSubset().load(), m);
+                Scores.checkTrainShape(x, t); // before a detector is trained for nothing
+                Similarity s = Similarity.of(sim.similarity, () -> ts.withoutSubset().load(), () -> ts.heldOut().load(), m);
                 Scores.Gl r = Scores.gl(x, t, s, sim.threshold(s), sim.bootstrapSeed);
                 PrintWriter out = spec.commandLine().getOut();
                 if (sim.json) {
@@ -375,6 +385,13 @@ public final class ScoreCommand implements Callable<Integer> {
         @Option(names = "--json")
         boolean json;
 
+        @Option(names = "--resize", paramLabel = "SIDE", description = "Resize both splits to SIDE×SIDE (area average).")
+        Integer resize;
+
+        @Option(names = "--similarity", split = ",", paramLabel = "learned|learned:FILE|sscd:FILE",
+                description = "Also measure these back ends (pixel and pca:K are always measured).")
+        List<String> similarities = new ArrayList<>();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -384,31 +401,44 @@ public final class ScoreCommand implements Callable<Integer> {
                 throw new UserException("--queries: need at least 3, got " + queries);
             }
             Supplier<ImageSet> train = () -> {
-                ImageSet all = Datasets.load(data, "train", null, null);
+                ImageSet all = Datasets.load(data, "train", resize, null);
                 return n == null ? all : all.subset(n, seed);
             };
             ImageSet t = train.get();
-            ImageSet held = Datasets.load(data, "test", null, null);
-            Calibration.Result r = Calibration.run(t, held, queries, seed);
+            ImageSet held = Datasets.load(data, "test", resize, null);
+            List<Similarity> extra = new ArrayList<>();
+            try (NDManager m = Torch.newManager()) {
+                for (String e : similarities) {
+                    extra.add(Similarity.of(e, () -> Datasets.load(data, "train", resize, null), () -> held, m));
+                }
+                print(Calibration.run(t, held, queries, seed, extra));
+            }
+            return Main.OK;
+        }
+
+        private void print(Calibration.Result r) {
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.toLine(r));
             } else {
-                out.println("Calibration on " + r.train() + " (" + r.trainSize() + " images), " + r.queries()
-                        + " held-out images (" + r.heldOut() + ") and " + r.queries() + " perturbed copies ("
-                        + String.join(", ", Calibration.KINDS) + " in turn; the threshold uses noise and brightness, shift is reported)");
-                out.println(String.format(Locale.ROOT, "%-10s %9s %11s %11s   %s", "similarity", "threshold",
-                        "false-copy", "missed-copy", "missed by kind " + String.join("/", Calibration.KINDS)
-                        + "; held-out median; copy median"));
+                out.println("Calibration on " + r.train() + " (" + r.trainSize() + " images): " + r.queries()
+                        + " held-out images (" + r.heldOut() + ") as non-copies, and " + r.queries() + " copies of each kind ("
+                        + String.join(", ", r.kinds()) + "); threshold fitted on even queries, rates measured on odd ones; "
+                        + Calibration.REPORTED_ONLY + " is reported, not used");
+                out.println(String.format(Locale.ROOT, "%-10s %6s %9s %7s %7s   %9s %7s %7s   %s", "similarity", "AUC",
+                        "threshold", "false", "missed", "default", "false", "missed", "missed by kind " + String.join("/", r.kinds())));
                 for (Calibration.Candidate c : r.candidates()) {
-                    out.println(String.format(Locale.ROOT, "%-10s %9.4f %11.4f %11.4f   %.3f/%.3f/%.3f; %.4f; %.4f",
-                            c.similarity(), c.threshold(), c.falseCopyRate(), c.missedCopyRate(), c.missedByKind()[0],
-                            c.missedByKind()[1], c.missedByKind()[2], c.heldOutQuantiles()[2], c.copyQuantiles()[2]));
+                    StringBuilder kinds = new StringBuilder();
+                    for (double k : c.missedByKind()) {
+                        kinds.append(kinds.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.3f", k));
+                    }
+                    out.println(String.format(Locale.ROOT, "%-10s %6.4f %9.4f %7.4f %7.4f   %9.4f %7.4f %7.4f   %s",
+                            c.similarity(), c.auc(), c.threshold(), c.falseCopyRate(), c.missedCopyRate(),
+                            c.defaultThreshold(), c.falseAtDefault(), c.missedAtDefault(), kinds));
                 }
                 out.println("best: " + r.best());
             }
             out.flush();
-            return Main.OK;
         }
     }
 
@@ -479,7 +509,9 @@ public final class ScoreCommand implements Callable<Integer> {
                 try (NDManager sub = m.newSubManager()) {
                     gaussian = SampleRun.generate(GaussianDenoiser.fromData(train, sub), shape, noise, ode, batch, true);
                 }
-                Similarity s = Similarity.of(sim.similarity, () -> train, m);
+                TrainingSet runSet = TrainingSet.fromRun(run);
+                Similarity s = Similarity.of(sim.similarity, sim.similarity.equals("learned")
+                        ? () -> runSet.withoutSubset().load() : () -> train, () -> runSet.heldOut().load(), m);
                 double thr = sim.threshold(s);
                 Regime.Assessment a = Regime.assess(samples("model " + run, seedList, shape, model),
                         samples("empirical optimum", seedList, shape, optimum),

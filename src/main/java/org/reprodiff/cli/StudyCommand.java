@@ -120,6 +120,7 @@ public final class StudyCommand implements Callable<Integer> {
         Shard shard = Shard.resolve(a.shard(), System.getenv());
         CellWork work = dryRun ? CellWorks.dryRun() : CellWorks.real();
         Path dir = Path.of(s.out());
+        s = s.withSimilarity(work.resolve(s));
         Plan plan = Plan.of(s);
         java.io.PrintStream log = new java.io.PrintStream(System.err, true);
         StudyRunner.Summary r;

@@ -155,7 +155,7 @@ public final class Scores {
         }
     }
 
-    private static void checkTrainShape(SampleSet x, ImageSet train) {
+    public static void checkTrainShape(SampleSet x, ImageSet train) {
         if (!x.images().shape().equals(train.shape())) {
             throw new UserException(x.source() + " has images " + x.images().shape() + " but the training set "
                     + train.identity() + " has " + train.shape());

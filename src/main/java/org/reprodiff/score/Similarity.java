@@ -47,6 +47,24 @@ public interface Similarity {
      * "pixel", "pca[:K]" or "sscd:FILE". PCA is fitted on {@code fitData} (the training set when one is given).
      */
     static Similarity of(String spec, Supplier<ImageSet> fitData, NDManager m) {
+        return of(spec, fitData, null, m);
+    }
+
+    /**
+     * Also "learned" (the cached copy detector of the training split {@code fitData}, trained on first use and
+     * calibrated against {@code heldOut}, the test split) and "learned:FILE" (a detector file).
+     */
+    static Similarity of(String spec, Supplier<ImageSet> fitData, Supplier<ImageSet> heldOut, NDManager m) {
+        if ("learned".equals(spec)) {
+            if (fitData == null || heldOut == null) {
+                throw new UserException("--similarity learned: needs the data set's training and test splits "
+                        + "(--data SPEC, or --fit-data SPEC for rp/matrix)");
+            }
+            return CopyDetectors.obtain(fitData.get(), heldOut, CopyRecipe.DEFAULT, m, true);
+        }
+        if (spec != null && spec.startsWith("learned:")) {
+            return LearnedSimilarity.load(Path.of(spec.substring(8)), m);
+        }
         if (spec == null || spec.equals("pixel")) {
             return new PixelSimilarity();
         }
@@ -64,7 +82,7 @@ public interface Similarity {
         if (spec.startsWith("sscd:")) {
             return SscdSimilarity.load(Path.of(spec.substring(5)), m);
         }
-        throw new UserException("--similarity: expected pixel, pca[:K] or sscd:FILE, got '" + spec + "'");
+        throw new UserException("--similarity: expected pixel, pca[:K], learned, learned:FILE or sscd:FILE, got '" + spec + "'");
     }
 
     /** Rows divided by their L2 norm (zero rows stay zero). */

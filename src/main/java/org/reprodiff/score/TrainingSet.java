@@ -52,6 +52,15 @@ public record TrainingSet(String data, String split, Integer resize, int[] class
         return new TrainingSet(data, split, resize, classes, null, subsetSeed, -1, base);
     }
 
+    /** The data set's test split (the held-out images a copy detector is calibrated against). */
+    public TrainingSet heldOut() {
+        if ("test".equals(split)) {
+            throw new UserException("--similarity learned: the training images are the test split of " + data
+                    + ", which leaves no held-out split to calibrate against");
+        }
+        return new TrainingSet(data, "test", resize, classes, null, 0, -1, null);
+    }
+
     public static TrainingSet fromRun(Path run) {
         Path opts = run.resolve("options.json");
         if (!java.nio.file.Files.isRegularFile(opts)) {

@@ -33,5 +33,13 @@ public interface CellWork {
     /** RP(a, b) (fraction of seeds with similarity &gt; threshold) and the mean similarity, same seeds. */
     PairScore pair(CellSpec a, Path samplesA, CellSpec b, Path samplesB, StudySpec.SimilaritySpec similarity);
 
+    /** The study's similarity with calibrated thresholds filled in (learned: trains its detector if needed). */
+    default StudySpec.SimilaritySpec resolve(StudySpec spec) {
+        if (spec.similarity().calibrated()) {
+            throw new org.reprodiff.util.UserException("similarity.threshold: missing");
+        }
+        return spec.similarity();
+    }
+
     record PairScore(double rp, double meanSimilarity) {}
 }

@@ -16,7 +16,7 @@ public final class Known {
     public static final List<String> STOCHASTIC = List.of("edm-stochastic", "euler-ancestral");
     public static final List<String> REFERENCES = List.of("optimal", "gaussian");
     /** Similarity back ends as score.Similarity.of reads them: pixel, pca, pca:K, sscd:FILE. */
-    public static final String SIMILARITY = "pixel|pca(:[0-9]+)?|sscd:.+";
+    public static final String SIMILARITY = "pixel|pca(:[0-9]+)?|learned(:.+)?|sscd:.+";
 
     private Known() {}
 }

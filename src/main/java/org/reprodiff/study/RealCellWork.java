@@ -35,10 +35,35 @@ public final class RealCellWork implements CellWork {
 
     /** The cell's training subset (disjoint halves for part 0/1). */
     ImageSet subset(CellSpec c) {
-        DataSpec d = c.data();
-        ImageSet full = datasets.computeIfAbsent(d, k -> Datasets.load(k.spec(), k.split(), k.resize() > 0 ? k.resize() : null,
+        return Subsets.of(full(c.data()), c.n(), c.subsetSeed(), c.part());
+    }
+
+    private ImageSet full(DataSpec d) {
+        return datasets.computeIfAbsent(d, k -> Datasets.load(k.spec(), k.split(), k.resize() > 0 ? k.resize() : null,
                 k.classes() == null ? null : k.classes().stream().mapToInt(Integer::intValue).toArray()));
-        return Subsets.of(full, c.n(), c.subsetSeed(), c.part());
+    }
+
+    /** The similarity of a study: pca is fitted on the cell's subset; learned is the detector of the whole split. */
+    private Similarity similarity(String backend, DataSpec d, ImageSet subset, NDManager m) {
+        if (!"learned".equals(backend)) {
+            return Similarity.of(backend, () -> subset, m);
+        }
+        if ("test".equals(d.split())) {
+            throw new UserException("similarity learned: the study trains on the test split, which leaves none to calibrate against");
+        }
+        DataSpec test = new DataSpec(d.spec(), "test", d.resize(), d.classes());
+        return Similarity.of(backend, () -> full(d), () -> full(test), m);
+    }
+
+    @Override
+    public StudySpec.SimilaritySpec resolve(StudySpec spec) {
+        StudySpec.SimilaritySpec s = spec.similarity();
+        if (!s.calibrated()) {
+            return s;
+        }
+        try (NDManager m = Torch.newManager()) {
+            return s.resolved(similarity(s.backend(), spec.data(), null, m).defaultThreshold());
+        }
     }
 
     @Override
@@ -138,7 +163,7 @@ public final class RealCellWork implements CellWork {
         SampleSet x = SampleSet.read(samplesDir);
         Map<String, Double> out = new LinkedHashMap<>();
         try (NDManager m = Torch.newManager()) {
-            Similarity sim = Similarity.of(c.similarity().backend(), () -> train, m);
+            Similarity sim = similarity(c.similarity().backend(), c.data(), train, m);
             Scores.Gl gl = Scores.gl(x, train, sim, c.similarity().threshold());
             out.put("gl", gl.gl());
             out.put("mean_max_similarity", gl.meanMaxSimilarity());
@@ -151,7 +176,7 @@ public final class RealCellWork implements CellWork {
     public PairScore pair(CellSpec a, Path samplesA, CellSpec b, Path samplesB, StudySpec.SimilaritySpec similarity) {
         try (NDManager m = Torch.newManager()) {
             ImageSet fit = subset(a);
-            Similarity sim = Similarity.of(similarity.backend(), () -> fit, m);
+            Similarity sim = similarity(similarity.backend(), a.data(), fit, m);
             Scores.Rp rp = Scores.rp(SampleSet.read(samplesA), SampleSet.read(samplesB), sim, similarity.rpThreshold());
             return new PairScore(rp.rp(), rp.meanSimilarity());
         }

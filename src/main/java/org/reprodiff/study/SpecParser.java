@@ -423,7 +423,13 @@ public final class SpecParser {
         }
         String backend = str(node, "backend", "similarity.", true);
         if (backend != null && !backend.matches(Known.SIMILARITY)) {
-            errors.add("similarity.backend: unknown '" + backend + "' (expected pixel, pca, pca:K or sscd:FILE)");
+            errors.add("similarity.backend: unknown '" + backend + "' (expected pixel, pca, pca:K, learned, learned:FILE or sscd:FILE)");
+        }
+        boolean learned = backend != null && backend.startsWith("learned");
+        if (learned && !node.has("threshold")) {
+            // the detector's calibrated threshold, filled in when the study starts (and recorded in study.json)
+            double rpT = node.path("rpThreshold").isNumber() ? node.get("rpThreshold").asDouble() : Double.NaN;
+            return new SimilaritySpec(backend, Double.NaN, rpT);
         }
         if (!node.has("threshold") || !node.get("threshold").isNumber()) {
             errors.add("similarity.threshold: missing");

@@ -62,9 +62,25 @@ public record StudySpec(String name, DataSpec data, List<Integer> sizes, long su
      * paper uses one SSCD threshold for both; in pixel space a copy threshold (0.98) calls agreeing samples
      * different, so a pixel study may set a lower rpThreshold (Kadkhodaie et al.'s cosine agreement).
      */
+    /** The same study with another similarity (the learned back end's calibrated thresholds filled in). */
+    public StudySpec withSimilarity(SimilaritySpec s) {
+        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, references, s, out);
+    }
+
     public record SimilaritySpec(String backend, double threshold, double rpThreshold) {
         public SimilaritySpec(String backend, double threshold) {
             this(backend, threshold, threshold);
+        }
+
+        /** Whether a threshold is still to be taken from the back end's calibration (learned: NaN until resolved). */
+        public boolean calibrated() {
+            return Double.isNaN(threshold) || Double.isNaN(rpThreshold);
+        }
+
+        /** NaN thresholds replaced by the back end's calibrated one. */
+        public SimilaritySpec resolved(double calibratedThreshold) {
+            return new SimilaritySpec(backend, Double.isNaN(threshold) ? calibratedThreshold : threshold,
+                    Double.isNaN(rpThreshold) ? calibratedThreshold : rpThreshold);
         }
 
         /** "pixel > 0.98", or "pixel > 0.98 (RP: > 0.9)". */
