@@ -90,7 +90,13 @@ public final class Calibration {
         List<NDArray> parts = new ArrayList<>();
         long n = x.getShape().get(0);
         for (long i = 0; i < n; i += s.batchSize()) {
-            parts.add(s.embed(x.get(i + ":" + Math.min(n, i + s.batchSize()))));
+            try (NDManager one = m.newSubManager()) {
+                NDArray part = x.get(i + ":" + Math.min(n, i + s.batchSize()));
+                part.attach(one);
+                NDArray e = s.embed(part);
+                e.attach(m);
+                parts.add(e);
+            }
         }
         return parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
     }

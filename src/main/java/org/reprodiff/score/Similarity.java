@@ -34,8 +34,12 @@ public interface Similarity {
         try (NDManager sub = m.newSubManager()) {
             for (int s = 0; s < idx.length; s += batchSize()) {
                 int[] b = java.util.Arrays.copyOfRange(idx, s, Math.min(idx.length, s + batchSize()));
-                NDArray e = embed(set.batch(sub, b));
-                parts.add(e);
+                // a batch's intermediates (a network's activations) die with its manager; only the rows stay
+                try (NDManager one = sub.newSubManager()) {
+                    NDArray e = embed(set.batch(one, b));
+                    e.attach(sub);
+                    parts.add(e);
+                }
             }
             NDArray all = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
             all.attach(m);
