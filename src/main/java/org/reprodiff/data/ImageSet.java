@@ -186,7 +186,15 @@ public final class ImageSet {
             throw new UserException("--n: two disjoint subsets of " + n + " need " + 2L * n
                     + " images, the dataset has " + size());
         }
-        return Arrays.copyOfRange(order(seed, balanced), part * n, (part + 1) * n);
+        return balanced ? Arrays.copyOfRange(order(seed, true), part * n, (part + 1) * n) : partIndices(size(), n, seed, part);
+    }
+
+    /** Positions [part·n, (part+1)·n) of the seeded permutation of total images: the one rule of every disjoint part. */
+    public static int[] partIndices(int total, int n, long seed, int part) {
+        if ((long) (part + 1) * n > total) {
+            throw new UserException("--n: part " + part + " of size " + n + " exceeds the " + total + " images");
+        }
+        return Arrays.copyOfRange(permutation(total, seed), part * n, (part + 1) * n);
     }
 
     /**

@@ -39,11 +39,7 @@ public record TrainingSet(String data, String split, Integer resize, int[] class
     }
 
     private ImageSet partOf(ImageSet all) {
-        if ((long) (part + 1) * n > all.size()) {
-            throw new UserException("training set: part " + part + " of size " + n + " exceeds " + all.size() + " images");
-        }
-        int[] idx = Arrays.copyOfRange(ImageSet.permutation(all.size(), subsetSeed), part * n, (part + 1) * n);
-        return all.select(idx, all.identity() + "|subset n=" + n + " seed=" + subsetSeed + " part=" + part);
+        return all.select(ImageSet.partIndices(all.size(), n, subsetSeed, part), all.identity() + "|subset n=" + n + " seed=" + subsetSeed + " part=" + part);
     }
 
     /** The same images before taking the subset. */

@@ -1,6 +1,5 @@
 package org.reprodiff.study;
 
-import java.util.Arrays;
 import org.reprodiff.data.ImageSet;
 
 /**
@@ -12,11 +11,7 @@ public final class Subsets {
     private Subsets() {}
 
     public static int[] indices(int total, int n, long seed, int part) {
-        int p = Math.max(part, 0);
-        if ((long) (p + 1) * n > total) {
-            throw new IllegalArgumentException("part " + p + " of size " + n + " exceeds " + total + " images");
-        }
-        return Arrays.copyOfRange(ImageSet.permutation(total, seed), p * n, (p + 1) * n);
+        return ImageSet.partIndices(total, n, seed, Math.max(part, 0));
     }
 
     public static ImageSet of(ImageSet full, int n, long seed, int part) {
