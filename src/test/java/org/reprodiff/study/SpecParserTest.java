@@ -107,6 +107,23 @@ class SpecParserTest {
                 .hasMessageContaining("1 error: data: data spec 'nope': unknown");
     }
 
+    /** learned may leave its thresholds to the detector's calibration: NaN until the study resolves them. */
+    @Test
+    void learnedTakesItsCalibratedThresholdAndRecordsIt() throws Exception {
+        StudySpec s = SpecParser.parse(Json.MAPPER.readTree("""
+            {"name": "x", "data": "shapes", "sizes": [4, 16], "seeds": "0-3", "sampler": {"name": "heun", "steps": 18},
+             "models": [{"name": "m", "arch": "unet-s", "kimg": 1}], "similarity": {"backend": "learned"}}
+            """), "l.json", d -> 10000, Map.of());
+        assertThat(s.similarity().calibrated()).isTrue();
+        assertThat(new FakeCellWork().resolve(s).threshold()).isEqualTo(FakeCellWork.STAND_IN_THRESHOLD);
+        StudySpec r = s.withSimilarity(s.similarity().resolved(0.9618));
+        assertThat(r.similarity().threshold()).isEqualTo(0.9618);
+        assertThat(r.similarity().rpThreshold()).isEqualTo(0.9618);
+        StudySpec again = SpecParser.parse(SpecJson.of(r), "study.json", d -> 10000, Map.of());
+        assertThat(again.similarity().calibrated()).isFalse();
+        assertThat(again.similarity().describe()).isEqualTo("learned > 0.9618");
+    }
+
     @Test
     void moreErrorsAreCollected() {
         assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
