@@ -56,17 +56,17 @@ public record StudySpec(String name, DataSpec data, List<Integer> sizes, long su
     /** A sampler and its step count; options (e.g. churn) are passed through; label names its samples. */
     public record SamplerSpec(String name, int steps, JsonNode options, String label) {}
 
+    /** The same study with another similarity (the learned back end's calibrated thresholds filled in). */
+    public StudySpec withSimilarity(SimilaritySpec s) {
+        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, references, s, out);
+    }
+
     /**
      * Similarity back end and thresholds: a sample is a copy of a training image (GL, memorization) when their
      * similarity > threshold, and two models' samples from one seed agree (RP) when it is > rpThreshold. The
      * paper uses one SSCD threshold for both; in pixel space a copy threshold (0.98) calls agreeing samples
      * different, so a pixel study may set a lower rpThreshold (Kadkhodaie et al.'s cosine agreement).
      */
-    /** The same study with another similarity (the learned back end's calibrated thresholds filled in). */
-    public StudySpec withSimilarity(SimilaritySpec s) {
-        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, references, s, out);
-    }
-
     public record SimilaritySpec(String backend, double threshold, double rpThreshold) {
         public SimilaritySpec(String backend, double threshold) {
             this(backend, threshold, threshold);
