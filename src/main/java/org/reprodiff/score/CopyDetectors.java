@@ -35,9 +35,13 @@ public final class CopyDetectors {
 
     /** The cache key: a digest of what determines the detector. */
     static String key(String identity, long seed, CopyRecipe r) {
+        return digest(identity + "\n" + seed + "\n" + r.describe());
+    }
+
+    /** 24 hex digits of SHA-256. */
+    static String digest(String text) {
         try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] h = d.digest((identity + "\n" + seed + "\n" + r.describe()).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 12);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -128,10 +128,21 @@ class CopyDetectorTest {
             }, r, s, false);
             assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(written);
             assertThat(hit.defaultThreshold()).isEqualTo(first.defaultThreshold());
+            // training-set descriptors are cached beside the detector and read back equal; samples are not cached
+            ImageSet sub = train.subset(50, 1);
+            float[] fresh = first.embedAll(sub, null, s).toFloatArray();
+            try (var files = Files.list(cache)) {
+                assertThat(files.filter(f -> f.toString().endsWith(".npy")).count()).isEqualTo(1);
+            }
+            assertThat(hit.embedAll(sub, null, s).toFloatArray()).containsExactly(fresh);
+            first.embedAll(test.subset(50, 1), null, s);
+            try (var files = Files.list(cache)) {
+                assertThat(files.filter(f -> f.toString().endsWith(".npy")).count()).isEqualTo(1);
+            }
             // another recipe is another key: a miss that trains its own file
             CopyDetectors.obtain(train, () -> test, SMALL.withSteps(4), s, false);
             try (var files = Files.list(cache)) {
-                assertThat(files.count()).isEqualTo(2);
+                assertThat(files.filter(f -> f.toString().endsWith(".npz")).count()).isEqualTo(2);
             }
             // a corrupt cached file is retrained over, never used
             Files.write(file, new byte[] {1, 2, 3});
