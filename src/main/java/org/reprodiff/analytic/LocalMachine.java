@@ -122,6 +122,12 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
         }
     }
 
+    /** D(x; σ) at a given patch size, whatever the schedule says (calibration tries several). */
+    public NDArray denoiseAt(NDArray x, NDArray sigma, int p) {
+        PatchSchedule.check(p, describe());
+        return evaluate(x, sigma, p, x.getManager());
+    }
+
     private NDArray evaluate(NDArray x, NDArray sigma, int p, NDManager target) {
         long b = x.getShape().get(0);
         try (NDManager call = target.newSubManager()) {

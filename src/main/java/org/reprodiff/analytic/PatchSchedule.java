@@ -88,7 +88,8 @@ public final class PatchSchedule {
         return o;
     }
 
-    static int check(int p, String where) {
+    /** p itself, or a one-line error naming where when it is even or not positive. */
+    public static int check(int p, String where) {
         if (p < 1 || p % 2 == 0) {
             throw new UserException(where + ": the patch size must be odd and positive, got " + p);
         }

@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Reproducibility, generalization and memorization scores.",
         subcommands = {ScoreCommand.Rp.class, ScoreCommand.Matrix.class, ScoreCommand.Gl.class, ScoreCommand.Mem.class,
-            ScoreCommand.Calibrate.class, ScoreCommand.RegimeCmd.class})
+            ScoreCommand.Calibrate.class, ScoreCommand.RegimeCmd.class, ScoreR.class, CalibratePatch.class})
 public final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
