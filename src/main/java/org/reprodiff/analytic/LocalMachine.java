@@ -206,7 +206,9 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
             try (NDManager tab = call.newSubManager()) {
                 NDArray y = chunk(u, Math.min(n, u + per), tab);
                 long nu = y.getShape().get(0);
-                NDArray t = withHalfNorm(Patches.unfold(y, p, true).reshape(nu * hw, k));
+                // stored transposed (K+1, M): a float64 product with a transposed view as its right side was
+                // measured 40× slower than with a plain one (23 vs 0.6 ns a logit)
+                NDArray t = withHalfNorm(Patches.unfold(y, p, true).reshape(nu * hw, k)).transpose().duplicate();
                 NDArray v = withOnes(y.reshape(nu, c, hw).transpose(0, 2, 1).reshape(nu * hw, c));
                 for (int s = 0; s < streams.size(); s++) {
                     long r0 = s * blk[0];
@@ -215,12 +217,12 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
                         long a1 = Math.min(nu, a + blk[1]);
                         try (NDManager step = tab.newSubManager()) {
                             NDArray qs = view(q, step, "{}:{}", r0, r1);
-                            NDArray logits = qs.matMul(view(t, step, "{}:{}", a * hw, a1 * hw).transpose());
+                            NDArray logits = qs.matMul(view(t, step, ":, {}:{}", a * hw, a1 * hw));
                             if (bias != null) { // rows are (sample, pixel); the pixel picks its class's row
                                 NDArray rows = step.arange((int) r0, (int) r1).toType(DataType.INT64, false).mod(hw);
                                 NDArray br = bias.get(rows);
                                 br.attach(step);
-                                logits = logits.reshape(r1 - r0, a1 - a, hw).add(br.expandDims(1))
+                                logits = logits.reshape(r1 - r0, a1 - a, hw).addi(br.expandDims(1)) // in place: a view
                                         .reshape(r1 - r0, (a1 - a) * hw);
                             }
                             streams.get(s).add(logits, view(v, step, "{}:{}", a * hw, a1 * hw));
