@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reprodiff.cli.CliTestSupport;
@@ -46,13 +48,23 @@ class LocalReferencesTest {
         assertThat(Plan.of(again).cells()).isEqualTo(Plan.of(cal).cells());
     }
 
-    @Test
-    void aStudySamplesElsCalibratedAgainstItsModel(@TempDir Path tmp) throws Exception {
+    static final String CALIBRATED = "{\"calibrate\": \"a\", \"seeds\": \"0-1\", \"patches\": [3, 5]}";
+    @TempDir
+    static Path tmp;
+    static Path out;
+
+    /** One small real study (a molrg MLP at N = 4 with els and ls calibrated against it), shared by the tests below. */
+    @BeforeAll
+    static void study() throws Exception {
         Path file = tmp.resolve("spec.json");
-        Files.writeString(file, spec("\"els\", \"ls\"", "{\"calibrate\": \"a\", \"seeds\": \"0-1\", \"patches\": [3, 5]}"));
-        Path out = tmp.resolve("study");
+        Files.writeString(file, spec("\"els\", \"ls\"", CALIBRATED));
+        out = tmp.resolve("study");
         var r = CliTestSupport.run("study", file.toString(), "--out", out.toString(), "--quiet", "--jobs", "1");
         assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    @Test
+    void aStudySamplesElsCalibratedAgainstItsModel() throws Exception {
         JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         assertThat(results.toString()).contains("\"els\"").contains("\"ls\"");
         try (var cells = Files.list(out.resolve("cells"))) {
@@ -65,5 +77,19 @@ class LocalReferencesTest {
                 assertThat(Files.isRegularFile(dir.resolve("samples.npy"))).isTrue();
             }
         }
+    }
+
+    @Test
+    void theReportSaysWhichTheoryEachModelFollows() throws Exception {
+        var rep = CliTestSupport.run("report", out.toString());
+        assertThat(rep.code()).as(rep.err()).isZero();
+        assertThat(Files.readString(out.resolve("report/index.html"))).contains("Which theory does each model follow");
+        List<String> rows = Files.readAllLines(out.resolve("report/data/theories.csv"));
+        assertThat(rows).hasSize(3).first().isEqualTo("model,n,reference,r_median,rp");
+        Plan plan = Plan.of(parse(spec("\"els\", \"ls\"", CALIBRATED)));
+        var s = plan.spec().samplers().get(0);
+        double r = org.reprodiff.score.KambR.of(org.reprodiff.score.SampleSet.read(Plan.samplesDir(out, plan.cells().get(0), s)),
+                org.reprodiff.score.SampleSet.read(Plan.samplesDir(out, plan.cells().get(1), s)), 0).median();
+        assertThat(rows.get(1)).startsWith("a,4,els," + String.format(java.util.Locale.ROOT, "%.6f", r));
     }
 }
