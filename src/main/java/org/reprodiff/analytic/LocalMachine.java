@@ -163,9 +163,9 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
     }
 
     private NDArray chunk(long a, long z, NDManager m) {
-        NDArray y = train.get(new NDIndex("{}:{}", a, z)).toType(DataType.FLOAT64, false);
-        y.attach(m);
-        return y;
+        NDArray view = train.get(new NDIndex("{}:{}", a, z)); // born in the machine's manager: move it out at once
+        view.attach(m);
+        return view.toType(DataType.FLOAT64, false);
     }
 
     /** A slice of a, owned by the chunk's manager (a result joins its receiver's manager otherwise). */
@@ -289,6 +289,11 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
         NDArray rows = call.create(Patches.coverCount(h, p)).reshape(h, 1);
         NDArray cols = call.create(Patches.coverCount(w, p)).reshape(1, w);
         return Patches.foldValid(mean, c, h, w, p).div(rows.mul(cols));
+    }
+
+    /** Arrays the machine's own manager holds (tests: a call must not add any). */
+    int held() {
+        return manager.getManagedArrays().size();
     }
 
     @Override

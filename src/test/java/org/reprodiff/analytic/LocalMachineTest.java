@@ -156,6 +156,25 @@ class LocalMachineTest {
     }
 
     @Test
+    void aCallLeavesNothingInTheMachinesOwnManager() {
+        ImageSet y = random(5, 1, 6, 6, 14);
+        float[] sigma = {0.3f, 2f};
+        float[] x = noisy(y, new int[] {0, 1}, sigma, 15);
+        for (Kind k : Kind.values()) {
+            try (NDManager m = Torch.newManager(); LocalMachine d = new LocalMachine(y, k,
+                    PatchSchedule.table(new double[] {2, 0.3}, new int[] {5, 3}, "t"), m, 64, 1)) {
+                int before = d.held();
+                for (int round = 0; round < 2; round++) {
+                    try (NDManager p = m.newSubManager()) {
+                        d.denoise(p.create(x, new Shape(2, 1, 6, 6)), p.create(sigma));
+                    }
+                    assertThat(d.held()).as("%s", k).isEqualTo(before);
+                }
+            }
+        }
+    }
+
+    @Test
     void aScheduleGivesEachSampleThePatchOfItsSigma() {
         ImageSet y = random(6, 1, 7, 7, 12);
         float[] sigma = {0.2f, 3f};
