@@ -75,10 +75,12 @@ public final class CalibratePatch implements Callable<Integer> {
         if (!shape.equals(train.shape())) {
             throw UserException.of(run, "the run's shape " + shape + " differs from its training set's " + train.shape());
         }
+        int total = (s.length + batch - 1) / batch * steps;
         try (NDManager m = Torch.newManager();
-                LocalMachine machine = new LocalMachine(train, kind, PatchSchedule.fixed(patches[0]), m)) {
+                LocalMachine machine = new LocalMachine(train, kind, PatchSchedule.fixed(patches[0]), m);
+                org.reprodiff.util.Progress bar = new org.reprodiff.util.Progress("calibrate-patch", total, "steps")) {
             PatchCalibration.Result r = PatchCalibration.run(Runs.loadDenoiser(run, m), machine, shape, s, patches,
-                    heun, batch);
+                    heun, batch, done -> bar.update(done, ""));
             ObjectNode notes = Json.object();
             notes.put("model", model);
             notes.put("run", run.toString());

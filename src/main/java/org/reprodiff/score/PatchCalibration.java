@@ -50,6 +50,13 @@ public final class PatchCalibration {
 
     public static Result run(Denoiser model, LocalMachine machine, Shape shape, long[] seeds, int[] patches,
             SamplerSpec spec, int batch) {
+        return run(model, machine, shape, seeds, patches, spec, batch, done -> { });
+    }
+
+    /** progress hears the number of (batch, step) comparisons done, out of ⌈seeds/batch⌉·steps. */
+    public static Result run(Denoiser model, LocalMachine machine, Shape shape, long[] seeds, int[] patches,
+            SamplerSpec spec, int batch, java.util.function.IntConsumer progress) {
+        int done = 0;
         double[] grid = spec.sigmas();
         int steps = grid.length - 1;
         int[][] best = new int[steps][seeds.length];
@@ -79,6 +86,7 @@ public final class PatchCalibration {
                             System.arraycopy(c, 0, cos[i][k], a, c.length);
                         }
                     }
+                    progress.accept(++done);
                 }
             }
         }
