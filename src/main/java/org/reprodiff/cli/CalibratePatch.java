@@ -45,7 +45,8 @@ public final class CalibratePatch implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "18", description = "Heun steps on EDM's grid (default ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "16", description = "Trajectories at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "16", description = "Trajectories at once; the machine sees all their steps "
+            + "in one batch (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "The schedule (written atomically).")
@@ -75,10 +76,10 @@ public final class CalibratePatch implements Callable<Integer> {
         if (!shape.equals(train.shape())) {
             throw UserException.of(run, "the run's shape " + shape + " differs from its training set's " + train.shape());
         }
-        int total = (s.length + batch - 1) / batch * steps;
+        int total = (s.length + batch - 1) / batch * patches.length;
         try (NDManager m = Torch.newManager();
                 LocalMachine machine = new LocalMachine(train, kind, PatchSchedule.fixed(patches[0]), m);
-                org.reprodiff.util.Progress bar = new org.reprodiff.util.Progress("calibrate-patch", total, "steps")) {
+                org.reprodiff.util.Progress bar = new org.reprodiff.util.Progress("calibrate-patch", total, "patch passes")) {
             PatchCalibration.Result r = PatchCalibration.run(Runs.loadDenoiser(run, m), machine, shape, s, patches,
                     heun, batch, done -> bar.update(done, ""));
             ObjectNode notes = Json.object();

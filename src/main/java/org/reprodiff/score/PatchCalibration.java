@@ -53,7 +53,7 @@ public final class PatchCalibration {
         return run(model, machine, shape, seeds, patches, spec, batch, done -> { });
     }
 
-    /** progress hears the number of (batch, step) comparisons done, out of ⌈seeds/batch⌉·steps. */
+    /** progress hears the number of (seed batch, patch) evaluations done, out of ⌈seeds/batch⌉·patches. */
     public static Result run(Denoiser model, LocalMachine machine, Shape shape, long[] seeds, int[] patches,
             SamplerSpec spec, int batch, java.util.function.IntConsumer progress) {
         int done = 0;
@@ -71,22 +71,33 @@ public final class PatchCalibration {
                     spec.newSampler().sample(rec, noise.batch(sub, a, z, shape), grid,
                             SamplerContext.of(Arrays.copyOfRange(seeds, a, z)));
                 }
+                // every step's state in one batch, each row with its own σ: the machine then unfolds the training
+                // windows once per patch size instead of once per step
+                int b = z - a;
+                float[] xs = new float[steps * b * per];
+                float[] ds = new float[steps * b * per];
+                float[] ss = new float[steps * b];
                 for (int i = 0; i < steps; i++) {
                     float[][] xd = rec.last.get((float) grid[i]);
-                    try (NDManager sub = m.newSubManager()) {
-                        Shape bs = new Shape(z - a, shape.get(0), shape.get(1), shape.get(2));
-                        NDArray x = sub.create(xd[0], bs);
-                        NDArray dm = sub.create(xd[1], bs).sub(x).reshape(z - a, per).toType(DataType.FLOAT64, false);
-                        NDArray s = sub.full(new Shape(z - a), (float) grid[i]);
-                        for (int k = 0; k < patches.length; k++) {
-                            NDArray dl = machine.denoiseAt(x, s, patches[k]).sub(x).reshape(z - a, per)
-                                    .toType(DataType.FLOAT64, false);
-                            double[] c = dl.mul(dm).sum(new int[] {1}).div(dl.norm(new int[] {1}).mul(dm.norm(new int[] {1})))
-                                    .toDoubleArray();
-                            System.arraycopy(c, 0, cos[i][k], a, c.length);
+                    System.arraycopy(xd[0], 0, xs, i * b * per, b * per);
+                    System.arraycopy(xd[1], 0, ds, i * b * per, b * per);
+                    Arrays.fill(ss, i * b, (i + 1) * b, (float) grid[i]);
+                }
+                try (NDManager sub = m.newSubManager()) {
+                    Shape bs = new Shape((long) steps * b, shape.get(0), shape.get(1), shape.get(2));
+                    NDArray x = sub.create(xs, bs);
+                    NDArray dm = sub.create(ds, bs).sub(x).reshape((long) steps * b, per).toType(DataType.FLOAT64, false);
+                    NDArray s = sub.create(ss);
+                    for (int k = 0; k < patches.length; k++) {
+                        NDArray dl = machine.denoiseAt(x, s, patches[k]).sub(x).reshape((long) steps * b, per)
+                                .toType(DataType.FLOAT64, false);
+                        double[] c = dl.mul(dm).sum(new int[] {1}).div(dl.norm(new int[] {1}).mul(dm.norm(new int[] {1})))
+                                .toDoubleArray();
+                        for (int i = 0; i < steps; i++) {
+                            System.arraycopy(c, i * b, cos[i][k], a, b);
                         }
+                        progress.accept(++done);
                     }
-                    progress.accept(++done);
                 }
             }
         }
