@@ -160,6 +160,11 @@ public final class Sections {
         }
     }
 
+    /** The local score machines (ELS): see TheoryBench. */
+    public static void theory(Bench b, NDManager root) {
+        TheoryBench.run(b, root);
+    }
+
     /** GL's nearest-neighbour search: 10000 samples (quick: 2000) against 60000 images, fp32. */
     public static void search(Bench b, NDManager root, ImageSet train) {
         int q = b.quick() ? 1000 : 10000;

@@ -28,7 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--only", split = ",", paramLabel = "SECTION",
-            description = "Run only these sections (data, training, sampling, overhead, optimum, search, memory); "
+            description = "Run only these sections (data, training, sampling, overhead, optimum, search, memory, theory; "
+                    + "theory, the ELS machine at N = 4096, takes tens of minutes and runs only when named here); "
                     + "the peak is always measured.")
     Set<String> only;
 
@@ -38,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> known = List.of("data", "training", "sampling", "overhead", "optimum", "search",
-                "memory");
+                "memory", "theory");
         if (only != null) {
             for (String s : only) {
                 if (!known.contains(s)) {
@@ -47,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        Predicate<String> on = s -> only == null || only.contains(s);
+        Predicate<String> on = s -> only == null ? !s.equals("theory") : only.contains(s);
         Bench bench = new Bench(quick);
         try (NDManager m = Torch.newManager()) {
             bench.peak(m);
@@ -59,6 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
             sections.put("optimum", () -> Sections.optimum(bench, m, fashion));
             sections.put("search", () -> Sections.search(bench, m, fashion));
             sections.put("memory", () -> Sections.memory(bench));
+            sections.put("theory", () -> org.reprodiff.bench.Sections.theory(bench, m));
             for (Map.Entry<String, Runnable> s : sections.entrySet()) {
                 if (on.test(s.getKey())) {
                     s.getValue().run();

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "reprodiff", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Reproducibility and consistency of diffusion models: train, sample from shared noise, score, report.",
         subcommands = {DataCommand.class, NoiseCommand.class, TrainCommand.class, SampleCommand.class,
-            ScoreCommand.class, StudyCommand.class, ReportCommand.class, BenchCommand.class, DemoCommand.class, DoctorCommand.class,
+            ScoreCommand.class, DenoiseCommand.class, StudyCommand.class, ReportCommand.class, BenchCommand.class, DemoCommand.class, DoctorCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;

@@ -30,8 +30,12 @@ import picocli.CommandLine.Option;
         description = "Sample a model from per-seed noise (or a noise file) into a folder of seed%%06d.png, samples.npy and sample.json.")
 public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--model", required = true,
-            description = "optimal:DATA, gaussian:DATA, molrg, torchscript:FILE, or a training run directory.")
+            description = "optimal:DATA, gaussian:DATA (or wiener:DATA), ls:DATA, els:DATA, bbels:DATA, pspc:DATA, "
+                    + "molrg, torchscript:FILE, or a training run directory.")
     String model;
+
+    @picocli.CommandLine.Mixin
+    PatchOptions patchOptions = new PatchOptions();
 
     @Option(names = "--precond", defaultValue = "edm", description = "For torchscript: edm, vp, ve or eps (default ${DEFAULT-VALUE}).")
     String precond;
@@ -42,13 +46,13 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--noise", description = "Noise file (.npy, or .npz arr_0) of shape (B, C, H, W) instead of per-seed noise.")
     Path noise;
 
-    @Option(names = "--n", description = "optimal:/gaussian:: use the first N images of a seeded permutation of the training set.")
+    @Option(names = "--n", description = "DATA models: use the first N images of a seeded permutation of the training set.")
     Integer n;
 
     @Option(names = "--subset-seed", defaultValue = "0", description = "Seed of that permutation (default ${DEFAULT-VALUE}).")
     long subsetSeed;
 
-    @Option(names = "--resize", description = "optimal:/gaussian:: resize the data to this side.")
+    @Option(names = "--resize", description = "DATA models: resize the data to this side.")
     Integer resize;
 
     @Option(names = "--shape", description = "Per-sample shape, e.g. 1,28,28 (needed for torchscript with --seeds; "
@@ -123,8 +127,12 @@ public final class SampleCommand implements Callable<Integer> {
             throw new UserException("--sampler consistency: needs a consistency-trained run directory (train --ct), got "
                     + model);
         }
+        org.reprodiff.analytic.PatchSchedule patch = patchOptions.get();
+        if (patch != null && spec != null) {
+            patch.checkCovers(spec.sigmas());
+        }
         try (NDManager m = Torch.newManager()) {
-            Models.Loaded loaded = Models.open(model, new Models.Options(precond, this.n, subsetSeed, resize), m);
+            Models.Loaded loaded = Models.open(model, new Models.Options(precond, this.n, subsetSeed, resize, patch), m);
             if (given != null && loaded.shape() != null && !given.equals(loaded.shape())) {
                 throw new UserException("--shape " + given + " does not match the model's data shape " + loaded.shape());
             }

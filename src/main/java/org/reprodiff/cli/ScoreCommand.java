@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Reproducibility, generalization and memorization scores.",
         subcommands = {ScoreRp.class, ScoreMatrix.class, ScoreGl.class, ScoreMem.class, ScoreCalibrate.class,
-            ScoreRegime.class, ScoreEmbed.class})
+            ScoreRegime.class, ScoreEmbed.class, ScoreR.class, CalibratePatch.class})
 public final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -103,6 +103,7 @@ public final class Report {
         h.append("<p>Data: <a href=\"data/results.csv\">results.csv</a>, <a href=\"data/results.json\">results.json</a></p>\n");
         findings();
         charts();
+        Theories.section(h, dir, plan, results, rep);
         grids();
         matrices();
         tables();

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.reprodiff.analytic.EmpiricalOptimum;
 import org.reprodiff.analytic.GaussianDenoiser;
+import org.reprodiff.analytic.LocalMachine;
+import org.reprodiff.analytic.PatchSchedule;
 import org.reprodiff.analytic.MolrgDenoiser;
 import org.reprodiff.data.Datasets;
 import org.reprodiff.data.ImageSet;
@@ -18,15 +20,36 @@ import org.reprodiff.util.UserException;
 
 /**
  * Model specs → denoisers: {@code optimal:DATA} (empirical optimum over DATA's training split),
- * {@code gaussian:DATA}, {@code molrg} (exact posterior mean of the default molrg set),
+ * {@code gaussian:DATA} (alias {@code wiener:DATA}), the local machines {@code ls:DATA}, {@code els:DATA},
+ * {@code bbels:DATA}, {@code pspc:DATA} (with a patch schedule), {@code molrg} (exact posterior mean of the default molrg set),
  * {@code torchscript:FILE} (raw F(x, c_noise) wrapped with --precond), or a training run directory.
  */
 public final class Models {
     private Models() {}
 
-    /** Options for data-backed specs: training subset size n (null = all) and its seed, resize, preconditioning. */
-    public record Options(String precond, Integer n, long subsetSeed, Integer resize) {
+    /**
+     * Options for data-backed specs: training subset size n (null = all) and its seed, resize, preconditioning,
+     * and the patch schedule of the local machines (null where none was given).
+     */
+    public record Options(String precond, Integer n, long subsetSeed, Integer resize, PatchSchedule patch) {
         public static final Options DEFAULT = new Options("edm", null, 0, null);
+
+        public Options(String precond, Integer n, long subsetSeed, Integer resize) {
+            this(precond, n, subsetSeed, resize, null);
+        }
+    }
+
+    /** The local machines' spec prefixes, in the order of LocalMachine.Kind. */
+    private static final String[] LOCAL = {"ls:", "els:", "bbels:", "pspc:"};
+
+    /** The local machine a spec names, or null. */
+    public static LocalMachine.Kind localKind(String spec) {
+        for (int i = 0; i < LOCAL.length; i++) {
+            if (spec != null && spec.startsWith(LOCAL[i])) {
+                return LocalMachine.Kind.values()[i];
+            }
+        }
+        return null;
     }
 
     /** A loaded model: the denoiser and the per-sample data shape (null when the spec does not tell). */
@@ -47,14 +70,19 @@ public final class Models {
         if (spec == null || spec.isBlank()) {
             throw new UserException("--model: empty model spec");
         }
-        if (spec.startsWith("optimal:") || spec.startsWith("gaussian:")) {
+        LocalMachine.Kind local = localKind(spec);
+        if (spec.startsWith("optimal:") || spec.startsWith("gaussian:") || spec.startsWith("wiener:") || local != null) {
+            if (local != null && o.patch() == null) {
+                throw new UserException("--patch P or --patch-schedule FILE: needed for " + spec);
+            }
             String data = spec.substring(spec.indexOf(':') + 1);
             ImageSet train = Datasets.load(data, "train", o.resize(), null);
             if (o.n() != null) {
                 train = train.subset(o.n(), o.subsetSeed());
             }
-            Denoiser d = spec.startsWith("optimal:") ? new EmpiricalOptimum(train, manager)
-                    : GaussianDenoiser.fromData(train, manager);
+            Denoiser d = local != null ? new LocalMachine(train, local, o.patch(), manager)
+                    : spec.startsWith("optimal:") ? new EmpiricalOptimum(train, manager)
+                    : GaussianDenoiser.fromData(train, manager); // the Wiener filter is the Gaussian denoiser
             return new Loaded(d, train.shape(), spec);
         }
         if (spec.equals("molrg")) {
@@ -81,6 +109,6 @@ public final class Models {
             return new Loaded(Runs.loadDenoiser(dir, manager), runShape(dir), spec);
         }
         throw new UserException("--model: unknown model '" + spec
-                + "' (expected optimal:DATA, gaussian:DATA, molrg, torchscript:FILE or a run directory)");
+                + "' (expected optimal:DATA, gaussian:DATA, wiener:DATA, ls:DATA, els:DATA, bbels:DATA, pspc:DATA, molrg, torchscript:FILE or a run directory)");
     }
 }

@@ -34,8 +34,9 @@ public record Plan(StudySpec spec, List<CellSpec> cells, List<PairSpec> pairs) {
                 }
             }
             for (String ref : spec.references()) {
-                atN.add(new CellSpec("reference", ref, ref, "none", 0, 0, 0, 0, Json.object(), spec.data(), n,
-                        spec.subsetSeed(), spec.halves() ? 0 : -1, spec.seeds(), spec.samplers(), spec.similarity()));
+                int part = spec.halves() ? 0 : -1;
+                atN.add(new CellSpec("reference", ref, ref, "none", 0, 0, 0, 0, referenceOptions(spec, ref, atN, part),
+                        spec.data(), n, spec.subsetSeed(), part, spec.seeds(), spec.samplers(), spec.similarity()));
             }
             cells.addAll(atN);
             for (SamplerSpec s : spec.samplers()) {
@@ -51,6 +52,37 @@ public record Plan(StudySpec spec, List<CellSpec> cells, List<PairSpec> pairs) {
             }
         }
         return new Plan(spec, List.copyOf(cells), List.copyOf(pairs));
+    }
+
+    /**
+     * A local reference's patch, in its cell options (so it is part of the cell's identity): {"patch": P}, or the
+     * calibration against the model cell of the same size and part, named by its run folder relative to the study.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode referenceOptions(StudySpec spec, String ref,
+            List<CellSpec> atN, int part) {
+        var o = Json.object();
+        if (!Known.LOCAL_REFERENCES.contains(ref) || spec.patch() == null) {
+            return o;
+        }
+        if (spec.patch().isIntegralNumber()) {
+            o.put("patch", spec.patch().asInt());
+            return o;
+        }
+        String model = spec.patch().get("calibrate").asText();
+        CellSpec m = atN.stream().filter(c -> !c.isReference() && c.name().equals(model) && c.part() == part)
+                .findFirst().orElseThrow(() -> new IllegalStateException("no cell of model " + model));
+        o.put("calibrate", m.label());
+        o.put("run", "cells/" + m.folder() + "/run");
+        o.put("seeds", spec.patch().path("seeds").asText("0-9"));
+        var ps = o.putArray("patches");
+        if (spec.patch().has("patches")) {
+            spec.patch().get("patches").forEach(p -> ps.add(p.asInt()));
+        } else {
+            for (int p = 3; p <= 17; p += 2) {
+                ps.add(p);
+            }
+        }
+        return o;
     }
 
     public static Path cellDir(Path out, CellSpec c) {

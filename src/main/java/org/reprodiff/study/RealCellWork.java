@@ -115,9 +115,13 @@ public final class RealCellWork implements CellWork {
                         "sampler", "consistency", "steps", s.steps(), "seeds", seeds));
                 return;
             }
-            Denoiser d = c.isReference() ? reference(c.arch(), train, m) : Runs.loadDenoiser(runDir, m);
+            Denoiser d = c.isReference() ? LocalReferences.isLocal(c) ? LocalReferences.open(c, train, samplerSpec(s),
+                    samplesDir, m) : reference(c.arch(), train, m) : Runs.loadDenoiser(runDir, m);
             try {
                 SampleRun.run(d, shape, seeds, samplerSpec(s), samplesDir, false);
+                if (d instanceof org.reprodiff.analytic.LocalMachine lm) {
+                    LocalReferences.record(c, lm, samplesDir);
+                }
             } finally {
                 if (d instanceof AutoCloseable ac) {
                     try {

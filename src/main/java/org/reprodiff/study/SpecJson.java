@@ -52,6 +52,9 @@ public final class SpecJson {
         }
         ArrayNode refs = o.putArray("references");
         s.references().forEach(refs::add);
+        if (s.patch() != null) {
+            o.set("patch", s.patch().deepCopy());
+        }
         ObjectNode sim = o.putObject("similarity");
         sim.put("backend", s.similarity().backend());
         sim.put("threshold", s.similarity().threshold());

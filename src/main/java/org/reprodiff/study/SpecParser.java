@@ -86,7 +86,7 @@ public final class SpecParser {
             return null;
         }
         known(root, "", Set.of("name", "data", "sizes", "subsetSeed", "halves", "models", "seeds", "sampler",
-                "samplers", "references", "similarity", "out", "description"));
+                "samplers", "references", "patch", "similarity", "out", "description"));
         String name = str(root, "name", null, true);
         if (name != null && !NAME.matcher(name).matches()) {
             errors.add("name: must be 1..64 printable characters");
@@ -100,6 +100,7 @@ public final class SpecParser {
         List<SamplerSpec> samplers = samplers(root);
         List<String> refs = references(root.get("references"));
         SimilaritySpec sim = similarity(root.get("similarity"));
+        JsonNode patch = patch(root.get("patch"), refs, models, sizes);
         String out = overrides.containsKey("out") ? overrides.get("out") : str(root, "out", null, false);
         if (data != null && !sizes.isEmpty()) {
             int available;
@@ -123,7 +124,7 @@ public final class SpecParser {
         if (!errors.isEmpty()) {
             return null;
         }
-        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, refs, sim, out);
+        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, refs, sim, out, patch);
     }
 
     private DataSpec data(JsonNode node, String override) {
@@ -414,6 +415,52 @@ public final class SpecParser {
             }
         }
         return out;
+    }
+
+    /**
+     * The local references' patch: an odd P, or {"calibrate": MODEL, "seeds": S, "patches": [P...]}, calibrated per
+     * size against that model's cell (Kamb's calibration, score.PatchCalibration), which must train at every size.
+     */
+    private JsonNode patch(JsonNode node, List<String> refs, List<ModelSpec> models, List<Integer> sizes) {
+        boolean local = refs.stream().anyMatch(Known.LOCAL_REFERENCES::contains);
+        if (node == null || node.isNull()) {
+            if (local) {
+                errors.add("patch: needed for the references " + String.join(", ", Known.LOCAL_REFERENCES)
+                        + " (an odd size, or {\"calibrate\": MODEL})");
+            }
+            return null;
+        }
+        if (node.isIntegralNumber()) {
+            if (node.asInt() < 1 || node.asInt() % 2 == 0) {
+                errors.add("patch: the patch size must be odd and positive, got " + node.asInt());
+            }
+            return node;
+        }
+        if (!node.isObject() || !node.path("calibrate").isTextual()) {
+            errors.add("patch: an odd size, or {\"calibrate\": MODEL, \"seeds\": \"0-9\", \"patches\": [3, 5, ...]}");
+            return null;
+        }
+        known(node, "patch.", Set.of("calibrate", "seeds", "patches"));
+        String model = node.get("calibrate").asText();
+        ModelSpec m = models.stream().filter(x -> x.name().equals(model)).findFirst().orElse(null);
+        if (m == null) {
+            errors.add("patch.calibrate: no model named '" + model + "'");
+        } else {
+            for (int n : sizes) {
+                if (!m.trainsAt(n)) {
+                    errors.add("patch.calibrate: model '" + model + "' does not train at size " + n);
+                }
+            }
+        }
+        if (node.has("seeds")) {
+            seeds(node.get("seeds"));
+        }
+        for (JsonNode p : node.path("patches")) {
+            if (!p.isIntegralNumber() || p.asInt() < 1 || p.asInt() % 2 == 0) {
+                errors.add("patch.patches: sizes must be odd and positive, got " + p);
+            }
+        }
+        return node;
     }
 
     private SimilaritySpec similarity(JsonNode node) {

@@ -5,11 +5,12 @@ import java.util.List;
 
 /**
  * A study, validated (see {@link SpecParser}): data, dataset sizes, models, shared seeds, samplers,
- * closed-form references, similarity back end. Immutable.
+ * closed-form references, similarity back end, and the local references' patch ("patch": P, or
+ * {"calibrate": MODEL, "seeds": ..., "patches": [...]}; null when none). Immutable.
  */
 public record StudySpec(String name, DataSpec data, List<Integer> sizes, long subsetSeed, boolean halves,
         List<ModelSpec> models, String seeds, List<SamplerSpec> samplers, List<String> references,
-        SimilaritySpec similarity, String out) {
+        SimilaritySpec similarity, String out, JsonNode patch) {
 
     public StudySpec {
         sizes = List.copyOf(sizes);
@@ -23,7 +24,8 @@ public record StudySpec(String name, DataSpec data, List<Integer> sizes, long su
     }
 
     public StudySpec withOut(String newOut) {
-        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, references, similarity, newOut);
+        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, references, similarity, newOut,
+                patch);
     }
 
     /** Data: Datasets.load(spec, split, resize, classes). resize 0 = native size; classes null = all. */
@@ -58,7 +60,7 @@ public record StudySpec(String name, DataSpec data, List<Integer> sizes, long su
 
     /** The same study with another similarity (the learned back end's calibrated thresholds filled in). */
     public StudySpec withSimilarity(SimilaritySpec s) {
-        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, references, s, out);
+        return new StudySpec(name, data, sizes, subsetSeed, halves, models, seeds, samplers, references, s, out, patch);
     }
 
     /**
