@@ -40,7 +40,8 @@ final class Theories {
                 }
                 Path a = Plan.samplesDir(dir, m, s);
                 Path b = Plan.samplesDir(dir, ref, s);
-                if (!Files.isRegularFile(a.resolve("samples.npy")) || !Files.isRegularFile(b.resolve("samples.npy"))) {
+                // a sample folder is samples.npy with its sample.json (dry-run cells write the array alone)
+                if (!complete(a) || !complete(b)) {
                     continue;
                 }
                 double r = KambR.of(SampleSet.read(a), SampleSet.read(b), 0).median();
@@ -48,6 +49,10 @@ final class Theories {
             }
         }
         return out;
+    }
+
+    private static boolean complete(Path samples) {
+        return Files.isRegularFile(samples.resolve("samples.npy")) && Files.isRegularFile(samples.resolve("sample.json"));
     }
 
     private static double rp(JsonNode results, CellSpec m, CellSpec ref, String sampler) {
