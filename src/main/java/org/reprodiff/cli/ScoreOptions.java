@@ -49,9 +49,11 @@ final class ScoreOptions {
 
         /** The similarity of rp/matrix, whose only data is --fit-data. */
         Similarity forSamples(Supplier<ImageSet> pooled, NDManager m) {
-            Supplier<ImageSet> held = pcaData == null ? null : () -> Datasets.load(pcaData, "test", null, null);
-            return Similarity.of(similarity, pcaData == null && similarity.startsWith("learned") && !similarity.startsWith("learned:")
-                    ? null : pcaFit(pooled), held, m);
+            if (pcaData == null) {
+                // pooled samples may fit pca, but the learned detector belongs to a data set: Similarity.of refuses
+                return Similarity.of(similarity, "learned".equals(similarity) ? null : pooled, null, m);
+            }
+            return Similarity.of(similarity, pcaFit(pooled), () -> Datasets.load(pcaData, "test", null, null), m);
         }
 
         void checkThreshold() {
