@@ -27,19 +27,7 @@ public final class DenoiseCommand implements Callable<Integer> {
     String model;
 
     @picocli.CommandLine.Mixin
-    PatchOptions patchOptions = new PatchOptions();
-
-    @Option(names = "--precond", defaultValue = "edm", description = "For torchscript: edm, vp, ve or eps (default ${DEFAULT-VALUE}).")
-    String precond;
-
-    @Option(names = "--n", description = "DATA models: the first N images of a seeded permutation of the training set.")
-    Integer n;
-
-    @Option(names = "--subset-seed", defaultValue = "0", description = "Seed of that permutation (default ${DEFAULT-VALUE}).")
-    long subsetSeed;
-
-    @Option(names = "--resize", description = "DATA models: resize the data to this side.")
-    Integer resize;
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--x", required = true, paramLabel = "X.npy", description = "The noisy batch (B, C, H, W), σ form: x = x0 + σ·n.")
     Path x;
@@ -77,9 +65,9 @@ public final class DenoiseCommand implements Callable<Integer> {
         }
         finite(xa.values(), x.toString(), false);
         float[] sg = sigmas((int) s[0]);
-        var patch = patchOptions.get();
+        var patch = modelOptions.patch();
         try (NDManager m = Torch.newManager()) {
-            Models.Loaded loaded = Models.open(model, new Models.Options(precond, n, subsetSeed, resize, patch), m);
+            Models.Loaded loaded = Models.open(model, modelOptions.options(patch), m);
             Shape per = new Shape(s[1], s[2], s[3]);
             if (loaded.shape() != null && !loaded.shape().equals(per)) {
                 throw UserException.of(x, "shape " + xa.shapeString() + " does not match the model's (B, "

@@ -35,25 +35,13 @@ public final class SampleCommand implements Callable<Integer> {
     String model;
 
     @picocli.CommandLine.Mixin
-    PatchOptions patchOptions = new PatchOptions();
-
-    @Option(names = "--precond", defaultValue = "edm", description = "For torchscript: edm, vp, ve or eps (default ${DEFAULT-VALUE}).")
-    String precond;
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--seeds", description = "Seeds, e.g. 0-63,100. With --noise: names the file's samples.")
     String seeds;
 
     @Option(names = "--noise", description = "Noise file (.npy, or .npz arr_0) of shape (B, C, H, W) instead of per-seed noise.")
     Path noise;
-
-    @Option(names = "--n", description = "DATA models: use the first N images of a seeded permutation of the training set.")
-    Integer n;
-
-    @Option(names = "--subset-seed", defaultValue = "0", description = "Seed of that permutation (default ${DEFAULT-VALUE}).")
-    long subsetSeed;
-
-    @Option(names = "--resize", description = "DATA models: resize the data to this side.")
-    Integer resize;
 
     @Option(names = "--shape", description = "Per-sample shape, e.g. 1,28,28 (needed for torchscript with --seeds; "
             + "runs take it from options.json).")
@@ -127,12 +115,12 @@ public final class SampleCommand implements Callable<Integer> {
             throw new UserException("--sampler consistency: needs a consistency-trained run directory (train --ct), got "
                     + model);
         }
-        org.reprodiff.analytic.PatchSchedule patch = patchOptions.get();
+        org.reprodiff.analytic.PatchSchedule patch = modelOptions.patch();
         if (patch != null && spec != null) {
             patch.checkCovers(spec.sigmas());
         }
         try (NDManager m = Torch.newManager()) {
-            Models.Loaded loaded = Models.open(model, new Models.Options(precond, this.n, subsetSeed, resize, patch), m);
+            Models.Loaded loaded = Models.open(model, modelOptions.options(patch), m);
             if (given != null && loaded.shape() != null && !given.equals(loaded.shape())) {
                 throw new UserException("--shape " + given + " does not match the model's data shape " + loaded.shape());
             }
