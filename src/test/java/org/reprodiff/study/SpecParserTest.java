@@ -40,7 +40,7 @@ class SpecParserTest {
             assertThat(Plan.of(again).cells()).isEqualTo(Plan.of(s).cells());
         }
         StudySpec fig2 = SpecParser.preset("fig2", DataSizer.BUILTIN, Map.of());
-        assertThat(fig2.sizes()).hasSize(9).startsWith(64).endsWith(16384);
+        assertThat(fig2.sizes()).hasSize(11).startsWith(4, 8, 16, 23, 32).endsWith(4096);
         StudySpec demo = SpecParser.preset("demo", DataSizer.BUILTIN, Map.of());
         assertThat(demo.data().spec()).isEqualTo("fashion-mnist-mini");
         assertThat(demo.data().resize()).isEqualTo(16);
