@@ -14,19 +14,36 @@ import org.reprodiff.noise.NpyArray;
 final class GridWriter {
     private GridWriter() {}
 
-    /** Returns false when the samples file is missing. */
-    static boolean write(Path samplesNpy, Path png, int count, int cols) {
+    /** A written grid: count tiles of tile×tile display pixels, cols per row, GAP pixels apart. */
+    record Sprite(int count, int tile, int cols) {
+        /** The attributes the seed explorer reads to cut tiles out of the grid. */
+        String attributes() {
+            return "data-count=\"" + count + "\" data-tile=\"" + tile + "\" data-cols=\"" + cols + "\" data-gap=\"" + GAP + "\"";
+        }
+    }
+
+    /** Returns null when the samples file is missing. */
+    static Sprite write(Path samplesNpy, Path png, int count, int cols) {
         if (!Files.isRegularFile(samplesNpy)) {
-            return false;
+            return null;
         }
         NpyArray a = Npy.read(samplesNpy);
         long[] s = a.shape();
-        int c = (int) s[1];
-        int h = (int) s[2];
-        int w = (int) s[3];
-        int n = (int) Math.min(count, s[0]);
-        int scale = Math.max(1, 512 / (cols * w)); // 16×16 images at 4×, so that a person can see them
-        int gap = 2;
+        return write(a.toFloats(), (int) Math.min(count, s[0]), (int) s[1], (int) s[2], (int) s[3], png, cols);
+    }
+
+    /** Display pixels per image pixel: 16×16 images at 4×, so that a person can see them. */
+    static int scale(int w, int cols) {
+        return Math.max(1, 512 / (cols * w));
+    }
+
+    /** Pixels between tiles (and around the grid). */
+    static final int GAP = 2;
+
+    /** n images (c, h, w) from data, cols per row, into png. */
+    static Sprite write(float[] data, int n, int c, int h, int w, Path png, int cols) {
+        int scale = scale(w, cols);
+        int gap = GAP;
         int rows = (n + cols - 1) / cols;
         BufferedImage grid = new BufferedImage(cols * (w * scale + gap) + gap, rows * (h * scale + gap) + gap,
                 BufferedImage.TYPE_INT_RGB);
@@ -34,7 +51,6 @@ final class GridWriter {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-        float[] data = a.toFloats();
         int dim = c * h * w;
         for (int i = 0; i < n; i++) {
             BufferedImage img = Images.toImage(data, i * dim, c, h, w);
@@ -44,6 +60,6 @@ final class GridWriter {
         }
         g.dispose();
         Images.writePng(png, grid);
-        return true;
+        return new Sprite(n, w * scale, cols);
     }
 }

@@ -37,14 +37,20 @@ public final class Report {
     private final Plan plan;
     private final JsonNode results;
     private final String main;
+    private final StudyView v;
     private final StringBuilder h = new StringBuilder();
+    private final CellWork work;
+    /** The grid written for each cell (first sampler), for the seed explorer. */
+    private final Map<CellSpec, GridWriter.Sprite> sprites = new LinkedHashMap<>();
 
-    private Report(Path dir, Plan plan, JsonNode results) {
+    private Report(Path dir, Plan plan, JsonNode results, CellWork work) {
+        this.work = work;
         this.dir = dir;
         this.rep = dir.resolve("report");
         this.plan = plan;
         this.results = results;
         this.main = plan.spec().samplers().get(0).label();
+        this.v = new StudyView(plan, results);
     }
 
     /** The plan of a study folder (from DIR/study.json). */
@@ -64,7 +70,7 @@ public final class Report {
             new StudyRunner(plan, dir, work, Shard.ALL, System.err).runPairs(true);
         }
         JsonNode results = Results.rebuild(plan, dir);
-        return new Report(dir, plan, results).write();
+        return new Report(dir, plan, results, work).write();
     }
 
     private Path write() {
@@ -78,7 +84,7 @@ public final class Report {
                 .append(Html.esc(spec.name())).append("</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}")
-                .append("td.l,th.l{text-align:left}figure{display:inline-block;margin:6px;text-align:center}")
+                .append("td.l,th.l{text-align:left}figure{display:inline-block;margin:6px;text-align:center;max-width:100%}figure img{max-width:100%}")
                 .append("figcaption{font-weight:bold}.warn{background:#fff3cd;padding:.6em;border:1px solid #e0c060}")
                 .append(".ok{background:#e6f4ea;padding:.6em;border:1px solid #8c8}pre{background:#f6f6f6;padding:1em;overflow:auto}")
                 .append("</style></head><body>\n");
@@ -102,43 +108,34 @@ public final class Report {
         }
         h.append("<p>Data: <a href=\"data/results.csv\">results.csv</a>, <a href=\"data/results.json\">results.json</a></p>\n");
         findings();
-        charts();
+        SizeCharts.section(h, v, rep);
         Theories.section(h, dir, plan, results, rep);
         grids();
+        Explorer.section(h, plan, dir, rep, sprites, work);
         matrices();
         tables();
         metadata();
-        h.append("</body></html>\n");
+        h.append("<script src=\"explorer.js\"></script>\n</body></html>\n");
+        copy(Report.class.getResourceAsStream("explorer.js"), rep.resolve("explorer.js"));
         Path index = rep.resolve("index.html");
         AtomicFiles.writeString(index, h.toString());
         return index;
     }
 
-    // ---- data access ----
-
     private List<JsonNode> cells() {
-        List<JsonNode> out = new ArrayList<>();
-        results.get("cells").forEach(out::add);
-        return out;
+        return v.cells();
     }
 
     private List<JsonNode> pairs(String sampler) {
-        List<JsonNode> out = new ArrayList<>();
-        results.get("pairs").forEach(p -> {
-            if (p.get("sampler").asText().equals(sampler)) {
-                out.add(p);
-            }
-        });
-        return out;
+        return v.pairs(sampler);
     }
 
-    private double gl(JsonNode cell, String sampler) {
-        JsonNode v = cell.path("scores").path(sampler).path("gl");
-        return v.isNumber() ? v.asDouble() : Double.NaN;
+    private static double gl(JsonNode cell, String sampler) {
+        return StudyView.gl(cell, sampler);
     }
 
     private List<Integer> sizeList() {
-        return plan.spec().sizes();
+        return v.sizes();
     }
 
     private String sizes() {
@@ -147,58 +144,11 @@ public final class Report {
         return String.join(", ", s);
     }
 
-    private static double log2(int n) {
-        return Math.log(n) / Math.log(2);
-    }
-
-    private List<String> labels(boolean models) {
-        Set<String> out = new LinkedHashSet<>();
-        for (JsonNode c : cells()) {
-            if ("model".equals(c.get("kind").asText()) == models) {
-                out.add(c.get("label").asText());
-            }
-        }
-        return new ArrayList<>(out);
-    }
-
-    /** Pair series key "a vs b" → (n → pair row), for the sampler. */
-    private Map<String, Map<Integer, JsonNode>> pairSeries(String sampler, String kinds) {
-        Map<String, Map<Integer, JsonNode>> out = new LinkedHashMap<>();
-        for (JsonNode p : pairs(sampler)) {
-            String k = p.get("kindA").asText() + "-" + p.get("kindB").asText();
-            if (!k.equals(kinds)) {
-                continue;
-            }
-            out.computeIfAbsent(p.get("a").asText() + " vs " + p.get("b").asText(), x -> new TreeMap<>())
-                    .put(p.get("n").asInt(), p);
-        }
-        return out;
-    }
-
-    private List<Regimes.Band> bands() {
-        List<Integer> ns = sizeList();
-        double[] x = new double[ns.size()];
-        double[] mean = new double[ns.size()];
-        for (int i = 0; i < ns.size(); i++) {
-            x[i] = log2(ns.get(i));
-            double sum = 0;
-            int k = 0;
-            for (JsonNode c : cells()) {
-                if ("model".equals(c.get("kind").asText()) && c.get("n").asInt() == ns.get(i) && !Double.isNaN(gl(c, main))) {
-                    sum += gl(c, main);
-                    k++;
-                }
-            }
-            mean[i] = k == 0 ? Double.NaN : sum / k;
-        }
-        return Regimes.bands(x, mean);
-    }
-
     // ---- sections ----
 
     private void findings() {
         h.append("<h2>Findings</h2>\n<ul>\n");
-        Map<String, Map<Integer, JsonNode>> mm = pairSeries(main, "model-model");
+        Map<String, Map<Integer, JsonNode>> mm = v.pairSeries(main, "model-model");
         boolean any = false;
         for (var e : mm.entrySet()) {
             int[] ns = e.getValue().keySet().stream().mapToInt(Integer::intValue).toArray();
@@ -207,7 +157,7 @@ public final class Report {
             any |= d.shown();
             h.append("<li>").append(Html.esc(d.text())).append("</li>\n");
         }
-        for (String m : labels(true)) {
+        for (String m : v.labels(true)) {
             StringBuilder b = new StringBuilder("GL(" + m + "): ");
             List<String> parts = new ArrayList<>();
             for (JsonNode c : cells()) {
@@ -217,7 +167,9 @@ public final class Report {
             }
             h.append("<li>").append(Html.esc(b.append(String.join(", ", parts)).toString())).append("</li>\n");
         }
-        for (var e : pairSeries(main, "model-reference").entrySet()) {
+        List<Transition> ts = v.transitions();
+        ts.forEach(t -> h.append("<li>").append(Html.esc(t.text())).append("</li>\n"));
+        for (var e : v.pairSeries(main, "model-reference").entrySet()) {
             List<String> parts = new ArrayList<>();
             e.getValue().forEach((n, p) -> parts.add(String.format(Locale.ROOT, "%.2f at N=%s", p.get("rp").asDouble(), Dip.pow(n))));
             h.append("<li>").append(Html.esc("RP(" + e.getKey() + "): " + String.join(", ", parts))).append("</li>\n");
@@ -227,13 +179,20 @@ public final class Report {
             h.append(any ? "<p class=\"ok\">At least one model pair shows RP's dip-and-recovery.</p>\n"
                     : "<p class=\"warn\">No model pair shows RP's dip-and-recovery with these sizes and budgets (numbers above).</p>\n");
         }
+        if (ts.size() >= 2) {
+            String order = String.join(" < ", ts.stream().map(Transition::model).toList());
+            h.append(Transition.strictlyIncreasing(ts)
+                    ? "<p class=\"ok\">The transition moves to larger N with the models' order (" + Html.esc(order) + ").</p>\n"
+                    : "<p class=\"warn\">The transition does not move strictly to larger N in the models' order ("
+                            + Html.esc(order) + "): crossings above.</p>\n");
+        }
         h.append("<p>").append(Html.esc(Regimes.RULE)).append(" Dip rule: the minimum RP lies strictly inside the size range "
                 + "and is more than ").append(Dip.MARGIN).append(" below RP at both ends.</p>\n");
     }
 
     private void grids() {
         h.append("<h2>Same-noise samples</h2>\n<p>The first 64 seeds, 8\u00d78, the same noise for every model (sampler ")
-                .append(Html.esc(main)).append(").</p>\n");
+                .append(Html.esc(main)).append("). Click a sample to see its seed in the explorer below.</p>\n");
         StudySpec.SamplerSpec s = plan.spec().samplers().get(0);
         for (int n : sizeList()) {
             h.append("<h3>N = ").append(Dip.pow(n)).append(" (").append(n).append(")</h3>\n<div>");
@@ -242,10 +201,12 @@ public final class Report {
                     continue;
                 }
                 String png = "grids/" + c.folder() + "-" + s.label() + ".png";
-                boolean ok = GridWriter.write(Plan.samplesDir(dir, c, s).resolve("samples.npy"), rep.resolve(png), 64, 8);
+                GridWriter.Sprite sp = GridWriter.write(Plan.samplesDir(dir, c, s).resolve("samples.npy"), rep.resolve(png), 64, 8);
                 h.append("<figure>");
-                if (ok) {
-                    h.append("<img src=\"").append(Html.esc(png)).append("\" alt=\"").append(Html.esc(c.label())).append("\">");
+                if (sp != null) {
+                    sprites.put(c, sp);
+                    h.append("<img class=\"grid\" id=\"").append(Explorer.gridId(plan, c)).append("\" ").append(sp.attributes())
+                            .append(" src=\"").append(Html.esc(png)).append("\" alt=\"").append(Html.esc(c.label())).append("\">");
                 } else {
                     h.append("<p>(no samples yet)</p>");
                 }
@@ -254,86 +215,6 @@ public final class Report {
             }
             h.append("</div>\n");
         }
-    }
-
-    private void charts() {
-        h.append("<h2>RP and GL against dataset size</h2>\n");
-        List<Regimes.Band> bands = bands();
-        List<Charts.Line> rpLines = new ArrayList<>();
-        for (String kinds : List.of("model-model", "model-reference")) {
-            for (var e : pairSeries(main, kinds).entrySet()) {
-                List<double[]> pts = Charts.points();
-                e.getValue().forEach((n, p) -> pts.add(new double[] {log2(n), p.get("rp").asDouble()}));
-                rpLines.add(new Charts.Line(e.getKey(), pts, kinds.equals("model-reference")));
-            }
-        }
-        Path cd = rep.resolve("charts");
-        Charts.write(cd, "rp", "RP against dataset size (" + main + ")", "log2 N", "RP", rpLines, bands, "log2N");
-        List<Charts.Line> glLines = new ArrayList<>();
-        for (boolean models : new boolean[] {true, false}) {
-            for (String m : labels(models)) {
-                List<double[]> pts = Charts.points();
-                for (JsonNode c : cells()) {
-                    if (c.get("label").asText().equals(m) && !Double.isNaN(gl(c, main))) {
-                        pts.add(new double[] {log2(c.get("n").asInt()), gl(c, main)});
-                    }
-                }
-                glLines.add(new Charts.Line(m, pts, !models));
-            }
-        }
-        Charts.write(cd, "gl", "GL against dataset size (" + main + ")", "log2 N", "GL", glLines, bands, "log2N");
-        chartFigure("rp", "RP between models (solid) and against references (dashed)");
-        chartFigure("gl", "GL of each model (references dashed)");
-        if (plan.spec().halves()) {
-            List<Charts.Line> lines = new ArrayList<>();
-            for (var e : pairSeries(main, "model-model").entrySet()) {
-                String[] ab = e.getKey().split(" vs ", 2);
-                String a = ab[0].replaceAll("\\.p[01]$", "");
-                String b = ab[1].replaceAll("\\.p[01]$", "");
-                if (!a.equals(b) || ab[0].equals(ab[1])) {
-                    continue;
-                }
-                List<double[]> rp = Charts.points();
-                List<double[]> sim = Charts.points();
-                e.getValue().forEach((n, p) -> {
-                    rp.add(new double[] {log2(n), p.get("rp").asDouble()});
-                    sim.add(new double[] {log2(n), p.get("meanSimilarity").asDouble()});
-                });
-                lines.add(new Charts.Line("RP " + a + " (half 0 vs 1)", rp, false));
-                lines.add(new Charts.Line("mean similarity " + a, sim, true));
-            }
-            Charts.write(cd, "halves", "Models trained on disjoint halves", "log2 N", "RP / similarity", lines, bands, "log2N");
-            chartFigure("halves", "Disjoint halves: RP and mean similarity of the two copies of each model");
-        }
-        if (plan.spec().samplers().size() > 1) {
-            samplerChart(cd);
-        }
-    }
-
-    private void samplerChart(Path cd) {
-        Map<String, List<double[]>> lines = new LinkedHashMap<>();
-        for (StudySpec.SamplerSpec s : plan.spec().samplers()) {
-            for (var e : pairSeries(s.label(), "model-model").entrySet()) {
-                for (var p : e.getValue().entrySet()) {
-                    String key = s.name() + (s.options().isEmpty() ? "" : " " + s.options()) + " | " + e.getKey()
-                            + (sizeList().size() > 1 ? " N=" + Dip.pow(p.getKey()) : "");
-                    lines.computeIfAbsent(key, k -> Charts.points()).add(new double[] {s.steps(), p.getValue().get("rp").asDouble()});
-                }
-            }
-        }
-        List<Charts.Line> ls = new ArrayList<>();
-        lines.forEach((k, v) -> {
-            v.sort((x, y) -> Double.compare(x[0], y[0]));
-            ls.add(new Charts.Line(k, v, org.reprodiff.study.Known.STOCHASTIC.stream().anyMatch(k::startsWith)));
-        });
-        Charts.write(cd, "samplers", "RP against sampler and steps", "steps", "RP", ls, List.of(), "steps");
-        chartFigure("samplers", "RP against sampler and number of steps (stochastic samplers dashed)");
-    }
-
-    private void chartFigure(String base, String caption) {
-        h.append("<figure><img src=\"charts/").append(base).append(".png\" alt=\"").append(Html.esc(caption))
-                .append("\"><figcaption>").append(Html.esc(caption)).append(" \u2014 <a href=\"charts/").append(base)
-                .append(".csv\">CSV</a> <a href=\"charts/").append(base).append(".json\">JSON</a></figcaption></figure>\n");
     }
 
     private void matrices() {
@@ -413,13 +294,14 @@ public final class Report {
         h.append("<h2>Results</h2>\n<h3>Cells</h3>\n<table><tr><th class=\"l\">cell</th><th class=\"l\">kind</th>"
                 + "<th class=\"l\">arch</th><th>N</th><th>kimg</th>");
         plan.spec().samplers().forEach(s -> h.append("<th>GL ").append(Html.esc(s.label())).append("</th>"));
-        h.append("<th>train s</th><th>sample s</th><th>score s</th><th class=\"l\">status</th></tr>\n");
+        h.append("<th>final loss</th><th>train s</th><th>sample s</th><th>score s</th><th class=\"l\">status</th></tr>\n");
         for (JsonNode c : cells()) {
             h.append("<tr><td class=\"l\">").append(Html.esc(c.get("label").asText())).append("</td><td class=\"l\">")
                     .append(Html.esc(c.get("kind").asText())).append("</td><td class=\"l\">").append(Html.esc(c.get("arch").asText()))
                     .append("</td><td>").append(c.get("n").asInt()).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.3g", c.get("kimg").asDouble())).append("</td>");
             plan.spec().samplers().forEach(s -> h.append("<td>").append(num(gl(c, s.label()))).append("</td>"));
+            h.append("<td>").append(c.path("finalLoss").isNumber() ? num(c.get("finalLoss").asDouble()) : "").append("</td>");
             for (String st : List.of("train", "sample", "score")) {
                 JsonNode v = c.path("seconds").path(st);
                 h.append("<td>").append(v.isNumber() ? String.format(Locale.ROOT, "%.1f", v.asDouble()) : "").append("</td>");
@@ -488,6 +370,14 @@ public final class Report {
         }
         h.append("</table>\n<h3>Settings (study.json)</h3>\n<pre>")
                 .append(Html.esc(Json.toString(StudyRunnerAccess.read(dir.resolve("study.json"))))).append("</pre>\n");
+    }
+
+    private static void copy(java.io.InputStream from, Path to) {
+        try (from) {
+            AtomicFiles.writeBytes(to, from.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void copy(Path from, Path to) {

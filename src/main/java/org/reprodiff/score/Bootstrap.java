@@ -36,6 +36,28 @@ public final class Bootstrap {
         return new Interval(quantileSorted(means, a), quantileSorted(means, 1 - a));
     }
 
+    /**
+     * 95% percentile interval of a proportion k/n, by the same bootstrap as {@link #mean95} applied to k ones
+     * and n − k zeros. RP, GL and mem are means of 0/1 indicators, so their interval depends only on (k, n):
+     * the report can draw error bars from a stored rate and the seed count without the per-seed values.
+     */
+    public static Interval proportion95(int k, int n, long seed) {
+        if (n <= 0 || k < 0 || k > n) {
+            return new Interval(Double.NaN, Double.NaN);
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] means = new double[RESAMPLES];
+        for (int b = 0; b < RESAMPLES; b++) {
+            int ones = 0;
+            for (int i = 0; i < n; i++) {
+                ones += r.nextInt(n) < k ? 1 : 0;
+            }
+            means[b] = (double) ones / n;
+        }
+        Arrays.sort(means);
+        return new Interval(quantileSorted(means, 0.025), quantileSorted(means, 0.975));
+    }
+
     /** numpy's default (linear) quantile of sorted values. */
     public static double quantileSorted(double[] sorted, double q) {
         if (sorted.length == 0) {

@@ -194,6 +194,35 @@ public final class Scores {
         return out;
     }
 
+    /** The nearest training row of each query and its similarity. */
+    public record Best(int[] index, float[] similarity) {}
+
+    /** argmax_j q_i·t_j and its value for each row of q (Q, K) against t (N, K), over column blocks. */
+    public static Best nearest(NDArray q, NDArray t) {
+        int rows = (int) q.getShape().get(0);
+        int[] index = new int[rows];
+        float[] best = new float[rows];
+        Arrays.fill(best, Float.NEGATIVE_INFINITY);
+        try (NDManager outer = q.getManager().newSubManager()) {
+            NDArray[] tT = columnBlocks(t, outer);
+            for (int b = 0; b < tT.length; b++) {
+                try (NDManager sub = outer.newSubManager()) {
+                    NDArray sims = q.matMul(tT[b]);
+                    sims.attach(sub);
+                    float[] v = sims.max(new int[] {1}).toFloatArray();
+                    long[] at = sims.argMax(1).toLongArray();
+                    for (int i = 0; i < rows; i++) {
+                        if (v[i] > best[i]) { // strictly: the first of equal matches wins, as in numpy's argmax
+                            best[i] = v[i];
+                            index[i] = b * colBlock + (int) at[i];
+                        }
+                    }
+                }
+            }
+        }
+        return new Best(index, best);
+    }
+
     /** t (N, K) as transposed blocks (K, colBlock) in m. */
     private static NDArray[] columnBlocks(NDArray t, NDManager m) {
         int n = (int) t.getShape().get(0);

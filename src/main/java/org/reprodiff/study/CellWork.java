@@ -41,5 +41,16 @@ public interface CellWork {
         return spec.similarity();
     }
 
+    /**
+     * The nearest training image (by the cell's similarity back end) of each of the first count samples in
+     * samplesDir, for the report's seed explorer; null when this work cannot tell (the report then shows none).
+     */
+    default Nearest nearest(CellSpec cell, Path samplesDir, int count) {
+        return null;
+    }
+
     record PairScore(double rp, double meanSimilarity) {}
+
+    /** index[i]: the training image (in the cell's subset) nearest sample i; images: those, (count, c, h, w) float32 in [-1, 1]. */
+    record Nearest(int[] index, float[] similarity, float[] images, int c, int h, int w) {}
 }

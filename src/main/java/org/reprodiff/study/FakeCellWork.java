@@ -122,6 +122,9 @@ public final class FakeCellWork implements CellWork {
             }
             progress.update((step + 1.0) / steps, "step " + (step + 1) + "/" + steps);
         }
+        // a stats.jsonl like TrainRun's, so that the report's final-loss column has something to read
+        append(runDir.resolve(org.reprodiff.train.TrainRun.STATS), String.format(java.util.Locale.ROOT,
+                "{\"step\":%d,\"loss\":%.4f}%n", steps, 0.5 + (state >>> 40) % 1000 / 1e4));
         Json.write(fin, state(steps, state));
         append(runDir.getParent().resolve("events.log"), "train\n");
         trainCompleted.computeIfAbsent(c.hash(), k -> new AtomicInteger()).incrementAndGet();
@@ -208,6 +211,25 @@ public final class FakeCellWork implements CellWork {
                     .mean().getFloat();
             progress.update(1, "done");
             return Map.of("gl", 1 - memorized, "maxSimilarity", (double) maxSim.mean().getFloat());
+        }
+    }
+
+    @Override
+    public Nearest nearest(CellSpec c, Path samplesDir, int count) {
+        int side = side(c);
+        Shape shape = new Shape(1, side, side);
+        int[] subset = Subsets.indices(datasetSize(c.data()), c.n(), c.subsetSeed(), c.part());
+        try (NDManager m = Torch.newManager()) {
+            NDArray x = load(m, samplesDir);
+            int k = (int) Math.min(count, x.getShape().get(0));
+            NDList train = new NDList();
+            for (int idx : subset) {
+                train.add(trainImage(m, idx, shape));
+            }
+            NDArray y = ai.djl.ndarray.NDArrays.stack(train).reshape(subset.length, -1);
+            org.reprodiff.score.Scores.Best best = org.reprodiff.score.Scores.nearest(unit(x.get(":" + k)), unit(y));
+            NDArray imgs = y.get(m.create(best.index())).reshape(k, 1, side, side);
+            return new Nearest(best.index(), best.similarity(), imgs.toFloatArray(), 1, side, side);
         }
     }
 

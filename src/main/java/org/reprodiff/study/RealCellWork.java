@@ -177,6 +177,23 @@ public final class RealCellWork implements CellWork {
     }
 
     @Override
+    public Nearest nearest(CellSpec c, Path samplesDir, int count) {
+        ImageSet train = subset(c);
+        SampleSet all = SampleSet.read(samplesDir);
+        Scores.checkTrainShape(all, train);
+        int k = Math.min(count, all.size());
+        try (NDManager m = Torch.newManager()) {
+            Similarity sim = similarity(c.similarity().backend(), c.data(), train, m);
+            NDArray q = sim.embedAll(all.images(), java.util.stream.IntStream.range(0, k).toArray(), m);
+            NDArray t = sim.embedAll(train, null, m);
+            Scores.Best best = Scores.nearest(q, t);
+            NDArray imgs = train.batch(m, best.index());
+            Shape s = imgs.getShape();
+            return new Nearest(best.index(), best.similarity(), imgs.toFloatArray(), (int) s.get(1), (int) s.get(2), (int) s.get(3));
+        }
+    }
+
+    @Override
     public PairScore pair(CellSpec a, Path samplesA, CellSpec b, Path samplesB, StudySpec.SimilaritySpec similarity) {
         try (NDManager m = Torch.newManager()) {
             ImageSet fit = subset(a);

@@ -50,6 +50,11 @@ public final class Results {
             row.put("status", "done");
             row.set("scores", r.get("scores"));
             row.set("seconds", r.get("seconds"));
+            double loss = finalLoss(Plan.cellDir(out, c).resolve("run/stats.jsonl"));
+            if (!Double.isNaN(loss)) {
+                row.put("finalLoss", loss);
+                csv.append(line("cell", c.label(), "", c.kind(), c.n(), c.part(), "", "final_loss", loss));
+            }
             cells.add(row);
             for (Iterator<Map.Entry<String, JsonNode>> it = r.get("scores").fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -91,6 +96,25 @@ public final class Results {
         Json.write(out.resolve("results.json"), root);
         AtomicFiles.writeString(out.resolve("results.csv"), csv.toString());
         return root;
+    }
+
+    /** The loss of a run's last logged step (stats.jsonl, one JSON object per line), NaN without one. */
+    static double finalLoss(Path stats) {
+        if (!Files.isRegularFile(stats)) {
+            return Double.NaN;
+        }
+        try {
+            java.util.List<String> lines = Files.readAllLines(stats);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    JsonNode last = Json.MAPPER.readTree(lines.get(i));
+                    return last.path("loss").isNumber() ? last.get("loss").asDouble() : Double.NaN;
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN; // a torn last line while a worker writes: the report shows no loss for the cell
+        }
+        return Double.NaN;
     }
 
     private static String line(String type, String a, String b, String kind, int n, int part, String sampler, String metric,

@@ -31,7 +31,9 @@ class ReportTest {
         assertThat(csvBefore).contains("\"<script>&\"\"\"");
 
         String html = Files.readString(index);
-        assertThat(html).doesNotContain("<script").doesNotContain(evil).contains("&lt;script&gt;&amp;&quot;");
+        // the one script is the explorer's own file: names never reach the page unescaped
+        assertThat(html.split("<script", -1)).hasSize(2);
+        assertThat(html).contains("<script src=\"explorer.js\"></script>").doesNotContain(evil).contains("&lt;script&gt;&amp;&quot;");
         assertThat(html).doesNotContainPattern("(?i)https?:").doesNotContain("//");
         Matcher m = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(html);
         int links = 0;
@@ -41,13 +43,33 @@ class ReportTest {
         }
         assertThat(links).isGreaterThan(20);
         assertThat(html).contains("Dip-and-recovery").contains("Simulated run");
-        for (String f : List.of("rp.png", "rp.csv", "rp.json", "gl.png", "gl.csv", "gl.json")) {
+        for (String f : List.of("rp-gl.png", "rp-gl.csv", "rp-gl.json")) {
             assertThat(index.getParent().resolve("charts").resolve(f)).isNotEmptyFile();
         }
-        assertThat(Files.readString(index.getParent().resolve("charts/rp.json"))).contains("\"regimes\"");
-        assertThat(javax.imageio.ImageIO.read(index.getParent().resolve("charts/rp.png").toFile()).getWidth()).isEqualTo(720);
+        String figure = Files.readString(index.getParent().resolve("charts/rp-gl.json"));
+        assertThat(figure).contains("\"regimes\"").contains("\"markers\"").contains("GL=0.5");
+        // two panels side by side
+        assertThat(javax.imageio.ImageIO.read(index.getParent().resolve("charts/rp-gl.png").toFile()).getWidth())
+                .isEqualTo(2 * Charts.WIDTH);
+        // every rate carries its bootstrap interval, and the interval holds the rate
+        String[] rows = Files.readString(index.getParent().resolve("charts/rp-gl.csv")).split("\n");
+        assertThat(rows[0]).isEqualTo("panel,series,log2N,value,low,high");
+        for (int i = 1; i < rows.length; i++) {
+            String[] f = rows[i].split(",");
+            double v = Double.parseDouble(f[f.length - 3]);
+            assertThat(Double.parseDouble(f[f.length - 2])).isLessThanOrEqualTo(v);
+            assertThat(Double.parseDouble(f[f.length - 1])).isGreaterThanOrEqualTo(v);
+        }
+        // the cells table shows each trained cell's final loss (the fake run writes one)
+        assertThat(html).contains("<th>final loss</th>");
+        assertThat(Files.readString(tmp.resolve("results.csv"))).contains(",final_loss,");
+        // the explorer: a canvas per cell and N, and nearest training images beside every model's sample
+        assertThat(html).contains("id=\"explorer-box\"").contains("data-sims=\"");
+        assertThat(Files.list(index.getParent().resolve("grids")).filter(g -> g.getFileName().toString().startsWith("nn-")))
+                .isNotEmpty();
         // a grid is 8x8 images of 8px scaled x8 (to about 512 px) with 2px gaps
-        Path grid = Files.list(index.getParent().resolve("grids")).findFirst().orElseThrow();
+        Path grid = Files.list(index.getParent().resolve("grids")).filter(g -> !g.getFileName().toString().startsWith("nn-"))
+                .findFirst().orElseThrow();
         assertThat(javax.imageio.ImageIO.read(grid.toFile()).getWidth()).isEqualTo(8 * (64 + 2) + 2);
         // a removed cell result shows as missing after the rebuild
         Plan plan = Report.plan(tmp);
@@ -69,6 +91,24 @@ class ReportTest {
         assertThat(down.text()).contains("NOT shown").contains("0.40 is at the largest size N=2^10");
         assertThat(Dip.detect("RP", ns, new double[] {0.7, 0.5, 0.3, 0.32, 0.33}).shown()).isFalse(); // no recovery
         assertThat(Dip.detect("RP", ns, new double[] {0.7, 0.68, 0.67, 0.9, 0.9}).shown()).isFalse(); // within margin
+    }
+
+    @Test
+    void transitionIsWhereGlCrossesOneHalfInLog2N() {
+        int[] ns = {16, 32, 64};
+        Transition t = Transition.of("m", ns, new double[] {0.1, 0.3, 0.7});
+        assertThat(t.log2n()).isCloseTo(5.5, org.assertj.core.data.Offset.offset(1e-12)); // halfway from 0.3 to 0.7
+        assertThat(t.text()).contains("N \u2248 45");
+        Transition s = Transition.of("s", ns, new double[] {0.2, 0.8, 0.9});
+        assertThat(s.log2n()).isCloseTo(4.5, org.assertj.core.data.Offset.offset(1e-12));
+        Transition above = Transition.of("l", ns, new double[] {0.1, 0.2, 0.4});
+        assertThat(above.log2n()).isNaN();
+        assertThat(above.text()).contains("stays below");
+        assertThat(Transition.of("x", ns, new double[] {0.6, 0.9, 1}).text()).contains("already at the smallest");
+        assertThat(Transition.strictlyIncreasing(List.of(s, t))).isTrue();
+        assertThat(Transition.strictlyIncreasing(List.of(t, s))).isFalse();
+        assertThat(Transition.strictlyIncreasing(List.of(s, t, above))).isFalse();
+        assertThat(Transition.strictlyIncreasing(List.of(s))).isFalse();
     }
 
     @Test

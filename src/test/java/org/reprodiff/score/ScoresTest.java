@@ -77,6 +77,27 @@ class ScoresTest {
     }
 
     @Test
+    void proportionIntervalMatchesTheBootstrapOfIndicatorsAndTheBinomialWidth() {
+        int n = 256;
+        int k = 77;
+        double[] x = new double[n];
+        for (int i = 0; i < k; i++) {
+            x[(i * 97) % n] = 1; // scattered ones: the order must not matter
+        }
+        Bootstrap.Interval ci = Bootstrap.proportion95(k, n, 5);
+        Bootstrap.Interval ref = Bootstrap.mean95(x, 5);
+        assertThat(ci.low()).isCloseTo(ref.low(), within(0.012));
+        assertThat(ci.high()).isCloseTo(ref.high(), within(0.012));
+        double p = (double) k / n;
+        double half = 1.96 * Math.sqrt(p * (1 - p) / n); // normal approximation of the binomial, 0.056 here
+        assertThat(ci.low()).isCloseTo(p - half, within(0.01));
+        assertThat(ci.high()).isCloseTo(p + half, within(0.01));
+        assertThat(Bootstrap.proportion95(0, n, 5)).isEqualTo(new Bootstrap.Interval(0, 0));
+        assertThat(Bootstrap.proportion95(n, n, 5)).isEqualTo(new Bootstrap.Interval(1, 1));
+        assertThat(Bootstrap.proportion95(3, 0, 5).low()).isNaN();
+    }
+
+    @Test
     void bootstrapIsReproducibleFromItsSeed() {
         double[] x = {1, 0, 0, 1, 1, 0, 1, 0, 0, 0};
         assertThat(Bootstrap.mean95(x, 3)).isEqualTo(Bootstrap.mean95(x, 3));
