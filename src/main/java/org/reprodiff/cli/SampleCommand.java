@@ -68,6 +68,11 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--rho", defaultValue = "7", description = "ρ of the edm schedule (default ${DEFAULT-VALUE}).")
     double rho;
 
+    @Option(names = "--step-noise-salt", paramLabel = "S", defaultValue = "0", description = "Stochastic samplers: "
+            + "draw each step's fresh noise from (seed, S, step) instead of (seed, step), so that two models sampled "
+            + "with different S share only their initial noise (default 0: shared step noise).")
+    long stepNoiseSalt;
+
     @Option(names = "--s-churn", defaultValue = "40", description = "edm-stochastic: S_churn (default ${DEFAULT-VALUE}).")
     double sChurn;
 
@@ -97,7 +102,7 @@ public final class SampleCommand implements Callable<Integer> {
         boolean consistency = "consistency".equalsIgnoreCase(sampler);
         int n = steps != null ? steps : consistency ? 1 : 18;
         SamplerSpec spec = consistency ? null : new SamplerSpec(sampler, n, schedule, sigmaMax, sigmaMin, rho,
-                new Samplers.Churn(sChurn, sTmin, sTmax, sNoise));
+                new Samplers.Churn(sChurn, sTmin, sTmax, sNoise), stepNoiseSalt);
         if (consistency) {
             ConsistencySampler.schedule(n); // validates --steps
         }

@@ -90,7 +90,7 @@ final class SizeCharts {
         for (StudySpec.SamplerSpec s : v.plan.spec().samplers()) {
             for (var e : v.pairSeries(s.label(), "model-model").entrySet()) {
                 for (var p : e.getValue().entrySet()) {
-                    String key = s.name() + (s.options().isEmpty() ? "" : " " + s.options()) + " | " + e.getKey()
+                    String key = s.name() + options(s) + " | " + e.getKey()
                             + (sizes > 1 ? " N=" + Dip.pow(p.getKey()) : "");
                     JsonNode row = p.getValue();
                     lines.computeIfAbsent(key, k -> Charts.points()).add(v.withInterval(s.steps(), row.get("rp").asDouble()));
@@ -104,6 +104,16 @@ final class SizeCharts {
         });
         Charts.write(cd, "samplers", "RP against sampler and steps", "steps", "RP", ls, List.of(), "steps");
         figure(h, "samplers", "RP against sampler and number of steps (stochastic samplers dashed; 95% intervals)");
+    }
+
+    /** A sampler's options for a legend: "own step noise" says each model drew its own. */
+    private static String options(StudySpec.SamplerSpec s) {
+        var o = s.options().deepCopy();
+        String own = StudySpec.SamplerSpec.PER_MODEL.equals(o.path("step_noise").asText()) ? " (own step noise)" : "";
+        if (o instanceof com.fasterxml.jackson.databind.node.ObjectNode on) {
+            on.remove("step_noise");
+        }
+        return (o.isEmpty() ? "" : " " + o) + own;
     }
 
     static void figure(StringBuilder h, String base, String caption) {

@@ -54,7 +54,7 @@ public final class SampleRun {
                 int done = a;
                 try (NDManager sub = m.newSubManager()) {
                     NDArray z = noise.batch(sub, a, b, shape);
-                    long[] seeds = Arrays.copyOfRange(noise.seeds(), a, b);
+                    long[] seeds = spec.stepNoiseSeeds(Arrays.copyOfRange(noise.seeds(), a, b));
                     SamplerContext ctx = new SamplerContext(seeds, i -> {
                         if (progress) {
                             bar.update(done, "batch " + (done / batch + 1) + " step " + (i + 1) + "/" + steps);
@@ -101,6 +101,9 @@ public final class SampleRun {
             c.put("s_tmin", spec.churn().sTmin());
             c.put("s_tmax", spec.churn().sTmax());
             c.put("s_noise", spec.churn().sNoise());
+        }
+        if (spec.stepNoiseSalt() != 0) {
+            info.put("step_noise_salt", spec.stepNoiseSalt());
         }
         var grid = info.putArray("sigmas");
         Arrays.stream(spec.sigmas()).forEach(grid::add);

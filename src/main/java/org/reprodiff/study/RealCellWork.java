@@ -118,7 +118,7 @@ public final class RealCellWork implements CellWork {
             Denoiser d = c.isReference() ? LocalReferences.isLocal(c) ? LocalReferences.open(c, train, samplerSpec(s),
                     samplesDir, m) : reference(c.arch(), train, m) : Runs.loadDenoiser(runDir, m);
             try {
-                SampleRun.run(d, shape, seeds, samplerSpec(s), samplesDir, false);
+                SampleRun.run(d, shape, seeds, withStepNoise(samplerSpec(s), s, c), samplesDir, false);
                 if (d instanceof org.reprodiff.analytic.LocalMachine lm) {
                     LocalReferences.record(c, lm, samplesDir);
                 }
@@ -149,6 +149,18 @@ public final class RealCellWork implements CellWork {
             default:
                 throw new UserException("references: unknown closed-form denoiser '" + name + "' (expected optimal or gaussian)");
         }
+    }
+
+    /**
+     * "step_noise": "per-model" salts a stochastic sampler's step noise with the cell's name, so that the
+     * models of a study share their initial noise but not the fresh noise of each step (the contrast to
+     * shared step noise, under which stochastic samplers reproduce as well as deterministic ones).
+     */
+    static org.reprodiff.sample.SamplerSpec withStepNoise(org.reprodiff.sample.SamplerSpec spec, SamplerSpec s, CellSpec c) {
+        if (!SamplerSpec.PER_MODEL.equals(s.options().path("step_noise").asText(SamplerSpec.SHARED))) {
+            return spec;
+        }
+        return spec.withStepNoiseSalt(Torch.derive(c.name().hashCode(), 0x5a17, c.seed()) | 1);
     }
 
     static org.reprodiff.sample.SamplerSpec samplerSpec(SamplerSpec s) {

@@ -391,6 +391,15 @@ public final class SpecParser {
                 errors.add(at + "steps: missing or not positive");
             }
             JsonNode options = s.hasNonNull("options") ? s.get("options") : Json.object();
+            if (options.has("step_noise")) {
+                String sn = options.get("step_noise").asText();
+                if (!List.of(SamplerSpec.SHARED, SamplerSpec.PER_MODEL).contains(sn)) {
+                    errors.add(at + "options.step_noise: expected \"shared\" or \"per-model\", got '" + sn + "'");
+                } else if (name != null && !Known.STOCHASTIC.contains(name)) {
+                    errors.add(at + "options.step_noise: only stochastic samplers (" + String.join(", ", Known.STOCHASTIC)
+                            + ") draw step noise; '" + name + "' does not");
+                }
+            }
             String label = s.path("label").asText(name + "-" + steps);
             if (!label.matches("[A-Za-z0-9._-]{1,40}")) {
                 errors.add(at + "label: use 1..40 of A-Z a-z 0-9 . _ -");

@@ -56,7 +56,11 @@ public record StudySpec(String name, DataSpec data, List<Integer> sizes, long su
     }
 
     /** A sampler and its step count; options (e.g. churn) are passed through; label names its samples. */
-    public record SamplerSpec(String name, int steps, JsonNode options, String label) {}
+    /** options: s_churn, s_tmin, s_tmax, s_noise (edm-stochastic), step_noise ("shared" or "per-model"). */
+    public record SamplerSpec(String name, int steps, JsonNode options, String label) {
+        public static final String SHARED = "shared";
+        public static final String PER_MODEL = "per-model";
+    }
 
     /** The same study with another similarity (the learned back end's calibrated thresholds filled in). */
     public StudySpec withSimilarity(SimilaritySpec s) {

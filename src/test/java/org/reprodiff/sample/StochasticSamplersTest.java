@@ -43,6 +43,27 @@ class StochasticSamplersTest {
     }
 
     @Test
+    void aStepNoiseSaltChangesOnlyTheStochasticSamplersAndIsReproducible() {
+        long[] seeds = {7, 8, 9};
+        try (MolrgDenoiser d = new MolrgDenoiser(Molrg.generate(3, 2, 4, 8, 1), Torch.newManager())) {
+            for (String name : new String[] {"edm-stochastic", "euler-ancestral", "heun", "euler"}) {
+                SamplerSpec shared = SamplerSpec.of(name, 10);
+                float[] a = SampleRun.generate(d, SHAPE, NoiseSource.seeds(seeds), shared, 2, false);
+                float[] salted = SampleRun.generate(d, SHAPE, NoiseSource.seeds(seeds), shared.withStepNoiseSalt(11), 2, false);
+                float[] again = SampleRun.generate(d, SHAPE, NoiseSource.seeds(seeds), shared.withStepNoiseSalt(11), 3, false);
+                float[] other = SampleRun.generate(d, SHAPE, NoiseSource.seeds(seeds), shared.withStepNoiseSalt(12), 2, false);
+                assertThat(again).as(name + ": same salt, same samples (any batch)").containsExactly(salted);
+                if (Samplers.byName(name).stochastic()) {
+                    assertThat(salted).as(name + ": salted step noise").isNotEqualTo(a);
+                    assertThat(other).as(name + ": another salt").isNotEqualTo(salted);
+                } else {
+                    assertThat(salted).as(name + ": no step noise to salt").containsExactly(a);
+                }
+            }
+        }
+    }
+
+    @Test
     void samplersLeaveOnlyNoiseAndResultInTheCallersManager() {
         long[] seeds = {1, 2};
         try (NDManager m = Torch.newManager(); MolrgDenoiser d = new MolrgDenoiser(Molrg.generate(3, 2, 4, 8, 1), m)) {

@@ -150,5 +150,15 @@ class SpecParserTest {
              "similarity": {"backend": "pixel", "threshold": 0.98, "rpThreshold": 1.5}}
             """), "z.json", d -> 10000, Map.of()))
                 .hasMessageContaining("1 error: similarity.rpThreshold: must be a number in (-1, 1)");
+        assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
+            {"name": "x", "data": "shapes", "sizes": [4], "seeds": "0-3", "models": [{"name": "m", "arch": "unet-s", "kimg": 1}],
+             "samplers": [{"name": "heun", "steps": 18, "options": {"step_noise": "per-model"}},
+                          {"name": "edm-stochastic", "steps": 18, "options": {"step_noise": "own"}, "label": "s"},
+                          {"name": "euler-ancestral", "steps": 18, "options": {"step_noise": "per-model"}}],
+             "similarity": {"backend": "pixel", "threshold": 0.9}}
+            """), "w.json", d -> 10000, Map.of()))
+                .hasMessageContaining("2 errors")
+                .hasMessageContaining("samplers[0].options.step_noise: only stochastic samplers")
+                .hasMessageContaining("samplers[1].options.step_noise: expected \"shared\" or \"per-model\", got 'own'");
     }
 }
