@@ -108,11 +108,14 @@ public final class RealCellWork implements CellWork {
             if (!c.isReference() && Runs.isConsistency(runDir)) {
                 Denoiser d = Runs.loadDenoiser(runDir, m);
                 NDArray z = SeedNoise.batch(m, seeds, shape);
-                float[] x = ConsistencySampler.sample(d, z, s.steps(), seeds).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                // a consistency model is a one-step generator: it samples with its own step count (model option
+                // ct_steps, default 1), not the ODE sampler's, whose 18 steps would re-noise it 17 times
+                int steps = c.options() != null && c.options().has("ct_steps") ? c.options().get("ct_steps").asInt() : 1;
+                float[] x = ConsistencySampler.sample(d, z, steps, seeds).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                 long[] dims = new long[] {seeds.length, shape.get(0), shape.get(1), shape.get(2)};
                 Npy.write(samplesDir.resolve("samples.npy"), NpyArray.ofFloats(dims, x));
                 org.reprodiff.util.Json.write(samplesDir.resolve("sample.json"), Map.of("model", runDir.toString(),
-                        "sampler", "consistency", "steps", s.steps(), "seeds", seeds));
+                        "sampler", "consistency", "steps", steps, "seeds", seeds));
                 return;
             }
             Denoiser d = c.isReference() ? LocalReferences.isLocal(c) ? LocalReferences.open(c, train, samplerSpec(s),
