@@ -187,9 +187,7 @@ public final class LearnedSimilarity implements Similarity, AutoCloseable {
                         throw UserException.of(file, "corrupt copy detector: parameter " + p.getKey() + " is not finite");
                     }
                 }
-                try (NDArray t = m.create(f, a.getShape())) {
-                    a.muli(0).addi(t);
-                }
+                org.reprodiff.train.Nets.assign(a, f);
             }
         });
         LearnedSimilarity s = new LearnedSimilarity(enc, meta, m, "learned");

@@ -15,7 +15,7 @@ import org.reprodiff.nn.DiffusionNet;
 import org.reprodiff.util.Torch;
 
 /** Building a seeded network and reaching its parameters by path. */
-final class Nets {
+public final class Nets {
     static final long STREAM_INIT = 0x7101;
 
     private Nets() {}
@@ -58,7 +58,7 @@ final class Nets {
      * Copies values into an existing finite array in place (a·0 + v, exact), without NDArray.set, whose
      * libtorch path prints a deprecation warning. Call with autograd off.
      */
-    static void assign(NDArray a, float[] values) {
+    public static void assign(NDArray a, float[] values) {
         try (NDArray v = a.getManager().create(values, a.getShape())) {
             a.muli(0).addi(v);
         }
