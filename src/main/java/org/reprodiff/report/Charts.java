@@ -136,9 +136,10 @@ final class Charts {
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             s.setLineColor(c);
             s.setMarkerColor(c);
-            if (l.dashed()) {
-                s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-            }
+            // explicit strokes: XChart's theme would otherwise cycle solid, dashed and dotted by series index
+            s.setLineStyle(l.dashed()
+                    ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
+                    : new BasicStroke(2f));
             for (double[] q : l.points()) {
                 if (q.length < 4 || Double.isNaN(q[2]) || Double.isNaN(q[3])) {
                     continue;
