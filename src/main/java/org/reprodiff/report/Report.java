@@ -46,8 +46,8 @@ public final class Report {
         this.rep = dir.resolve("report");
         this.plan = plan;
         this.results = results;
-        this.main = plan.spec().samplers().get(0).label();
         this.v = new StudyView(plan, results);
+        this.main = v.main;
     }
 
     /** The plan of a study folder (from DIR/study.json). */
@@ -119,25 +119,9 @@ public final class Report {
         return index;
     }
 
-    private List<JsonNode> cells() {
-        return v.cells();
-    }
-
-    private List<JsonNode> pairs(String sampler) {
-        return v.pairs(sampler);
-    }
-
-    private static double gl(JsonNode cell, String sampler) {
-        return StudyView.gl(cell, sampler);
-    }
-
-    private List<Integer> sizeList() {
-        return v.sizes();
-    }
-
     private String sizes() {
         List<String> s = new ArrayList<>();
-        sizeList().forEach(n -> s.add(Dip.pow(n)));
+        v.sizes().forEach(n -> s.add(Dip.pow(n)));
         return String.join(", ", s);
     }
 
@@ -157,11 +141,7 @@ public final class Report {
         for (String m : v.labels(true)) {
             StringBuilder b = new StringBuilder("GL(" + m + "): ");
             List<String> parts = new ArrayList<>();
-            for (JsonNode c : cells()) {
-                if (c.get("label").asText().equals(m) && !Double.isNaN(gl(c, main))) {
-                    parts.add(String.format(Locale.ROOT, "%.2f at N=%s", gl(c, main), Dip.pow(c.get("n").asInt())));
-                }
-            }
+            v.glSeries(m, main).forEach((n, g) -> parts.add(String.format(Locale.ROOT, "%.2f at N=%s", g, Dip.pow(n))));
             h.append("<li>").append(Html.esc(b.append(String.join(", ", parts)).toString())).append("</li>\n");
         }
         List<Transition> ts = v.transitions();
@@ -172,7 +152,7 @@ public final class Report {
             h.append("<li>").append(Html.esc("RP(" + e.getKey() + "): " + String.join(", ", parts))).append("</li>\n");
         }
         h.append("</ul>\n");
-        if (!mm.isEmpty() && sizeList().size() >= 3) {
+        if (!mm.isEmpty() && v.sizes().size() >= 3) {
             h.append(any ? "<p class=\"ok\">At least one model pair shows RP's dip-and-recovery.</p>\n"
                     : "<p class=\"warn\">No model pair shows RP's dip-and-recovery with these sizes and budgets (numbers above).</p>\n");
         }
@@ -191,7 +171,7 @@ public final class Report {
         h.append("<h2>Same-noise samples</h2>\n<p>The first 64 seeds, 8\u00d78, the same noise for every model (sampler ")
                 .append(Html.esc(main)).append("). Click a sample to see its seed in the explorer below.</p>\n");
         StudySpec.SamplerSpec s = plan.spec().samplers().get(0);
-        for (int n : sizeList()) {
+        for (int n : v.sizes()) {
             h.append("<h3>N = ").append(Dip.pow(n)).append(" (").append(n).append(")</h3>\n<div>");
             for (CellSpec c : plan.cells()) {
                 if (c.n() != n) {
@@ -217,7 +197,7 @@ public final class Report {
     private void matrices() {
         h.append("<h2>RP matrices</h2>\n");
         for (StudySpec.SamplerSpec s : plan.spec().samplers()) {
-            for (int n : sizeList()) {
+            for (int n : v.sizes()) {
                 List<String> names = new ArrayList<>();
                 plan.cells().stream().filter(c -> c.n() == n).forEach(c -> names.add(c.label()));
                 double[][] m = new double[names.size()][names.size()];
@@ -227,7 +207,7 @@ public final class Report {
                 for (int i = 0; i < names.size(); i++) {
                     m[i][i] = 1;
                 }
-                for (JsonNode p : pairs(s.label())) {
+                for (JsonNode p : v.pairs(s.label())) {
                     if (p.get("n").asInt() != n) {
                         continue;
                     }
@@ -292,12 +272,12 @@ public final class Report {
                 + "<th class=\"l\">arch</th><th>N</th><th>kimg</th>");
         plan.spec().samplers().forEach(s -> h.append("<th>GL ").append(Html.esc(s.label())).append("</th>"));
         h.append("<th>final loss</th><th>train s</th><th>sample s</th><th>score s</th><th class=\"l\">status</th></tr>\n");
-        for (JsonNode c : cells()) {
+        for (JsonNode c : v.cells()) {
             h.append("<tr><td class=\"l\">").append(Html.esc(c.get("label").asText())).append("</td><td class=\"l\">")
                     .append(Html.esc(c.get("kind").asText())).append("</td><td class=\"l\">").append(Html.esc(c.get("arch").asText()))
                     .append("</td><td>").append(c.get("n").asInt()).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.3g", c.get("kimg").asDouble())).append("</td>");
-            plan.spec().samplers().forEach(s -> h.append("<td>").append(num(gl(c, s.label()))).append("</td>"));
+            plan.spec().samplers().forEach(s -> h.append("<td>").append(num(StudyView.gl(c, s.label()))).append("</td>"));
             h.append("<td>").append(c.path("finalLoss").isNumber() ? num(c.get("finalLoss").asDouble()) : "").append("</td>");
             for (String st : List.of("train", "sample", "score")) {
                 JsonNode v = c.path("seconds").path(st);
@@ -343,7 +323,7 @@ public final class Report {
         double train = 0;
         double sample = 0;
         double score = 0;
-        for (JsonNode c : cells()) {
+        for (JsonNode c : v.cells()) {
             train += c.path("seconds").path("train").asDouble();
             sample += c.path("seconds").path("sample").asDouble();
             score += c.path("seconds").path("score").asDouble();

@@ -45,17 +45,9 @@ public final class Bootstrap {
         if (n <= 0 || k < 0 || k > n) {
             return new Interval(Double.NaN, Double.NaN);
         }
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] means = new double[RESAMPLES];
-        for (int b = 0; b < RESAMPLES; b++) {
-            int ones = 0;
-            for (int i = 0; i < n; i++) {
-                ones += r.nextInt(n) < k ? 1 : 0;
-            }
-            means[b] = (double) ones / n;
-        }
-        Arrays.sort(means);
-        return new Interval(quantileSorted(means, 0.025), quantileSorted(means, 0.975));
+        double[] x = new double[n];
+        Arrays.fill(x, 0, k, 1);
+        return mean95(x, seed);
     }
 
     /** numpy's default (linear) quantile of sorted values. */

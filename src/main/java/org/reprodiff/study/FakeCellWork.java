@@ -196,16 +196,9 @@ public final class FakeCellWork implements CellWork {
         maybeKill(c, "score", 0);
         scores.computeIfAbsent(c.hash(), k -> new AtomicInteger()).incrementAndGet();
         append(samplesDir.getParent().getParent().resolve("events.log"), "score " + samplesDir.getFileName() + "\n");
-        int side = side(c);
-        Shape shape = new Shape(1, side, side);
-        int[] subset = Subsets.indices(datasetSize(c.data()), c.n(), c.subsetSeed(), c.part());
         try (NDManager m = Torch.newManager()) {
             NDArray x = unit(load(m, samplesDir));
-            NDList train = new NDList();
-            for (int idx : subset) {
-                train.add(trainImage(m, idx, shape));
-            }
-            NDArray y = unit(ai.djl.ndarray.NDArrays.stack(train).reshape(subset.length, -1));
+            NDArray y = unit(trainRows(m, c));
             NDArray maxSim = x.matMul(y.transpose()).max(new int[] {1});
             double memorized = maxSim.gt(c.similarity().threshold()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                     .mean().getFloat();
@@ -217,16 +210,10 @@ public final class FakeCellWork implements CellWork {
     @Override
     public Nearest nearest(CellSpec c, Path samplesDir, int count) {
         int side = side(c);
-        Shape shape = new Shape(1, side, side);
-        int[] subset = Subsets.indices(datasetSize(c.data()), c.n(), c.subsetSeed(), c.part());
         try (NDManager m = Torch.newManager()) {
             NDArray x = load(m, samplesDir);
             int k = (int) Math.min(count, x.getShape().get(0));
-            NDList train = new NDList();
-            for (int idx : subset) {
-                train.add(trainImage(m, idx, shape));
-            }
-            NDArray y = ai.djl.ndarray.NDArrays.stack(train).reshape(subset.length, -1);
+            NDArray y = trainRows(m, c);
             org.reprodiff.score.Scores.Best best = org.reprodiff.score.Scores.nearest(unit(x.get(":" + k)), unit(y));
             NDArray imgs = y.get(m.create(best.index())).reshape(k, 1, side, side);
             return new Nearest(best.index(), best.similarity(), imgs.toFloatArray(), 1, side, side);
@@ -241,6 +228,18 @@ public final class FakeCellWork implements CellWork {
             double rp = cos.gt(sim.rpThreshold()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
             return new PairScore(rp, cos.mean().getFloat());
         }
+    }
+
+    /** The cell's fake training subset as rows (N, side·side). */
+    private NDArray trainRows(NDManager m, CellSpec c) {
+        int side = side(c);
+        Shape shape = new Shape(1, side, side);
+        int[] subset = Subsets.indices(datasetSize(c.data()), c.n(), c.subsetSeed(), c.part());
+        NDList train = new NDList();
+        for (int idx : subset) {
+            train.add(trainImage(m, idx, shape));
+        }
+        return ai.djl.ndarray.NDArrays.stack(train).reshape(subset.length, -1);
     }
 
     private static NDArray load(NDManager m, Path samplesDir) {
