@@ -39,39 +39,72 @@ def _grads(y, inputs: List[torch.Tensor], gy) -> List[torch.Tensor]:
 def _conv_way(x, weight, bias, s: int, p: int, way: int, block: int):
     """way 0: PyTorch's conv2d (oneDNN) in x's layout; +1: in the plain layout, the output put back in x's;
     +2: channels zero-padded to a multiple of the block (_conv_padded); 4: im2col + GEMM (ATen's slow_conv2d,
-    whose backward is col2im + GEMM: no oneDNN kernel at all)."""
+    whose backward is col2im + GEMM: no oneDNN kernel at all; grouped: unfold + one batched GEMM). Grouped
+    convolutions (the members of an ensemble, org.reprodiff.nn.UNet) have x.shape[1] // weight.shape[1] groups."""
     cl = _is_channels_last(x)
+    groups = x.shape[1] // weight.shape[1]
     if way == 4:
-        y = torch._C._nn.thnn_conv2d(x.contiguous(), weight, [weight.shape[2], weight.shape[3]], bias, [s, s], [p, p])
+        if groups > 1:
+            y = _conv_unfold(x.contiguous(), weight, bias, s, p, groups)
+        else:
+            y = torch._C._nn.thnn_conv2d(x.contiguous(), weight, [weight.shape[2], weight.shape[3]], bias, [s, s], [p, p])
     else:
         xin = x.contiguous() if way % 2 == 1 else x
         if way >= 2:
-            y = _conv_padded(xin, weight, bias, s, p, block)
+            y = _conv_padded(xin, weight, bias, s, p, block, groups)
         else:
-            y = F.conv2d(xin, weight, bias, stride=s, padding=p)
+            y = F.conv2d(xin, weight, bias, stride=s, padding=p, groups=groups)
     return y.contiguous(memory_format=torch.channels_last) if cl else y.contiguous()
 
 
-def _conv_padded(x, weight, bias, s: int, p: int, block: int):
-    """conv2d (oneDNN) with the channels zero-padded to a multiple of the block, the output cut back: the same
-    values and gradients (padded weights get their gradients dropped, padded outputs get zero gradient). oneDNN
-    keeps activations in blocked buffers whose channels are padded to its vector block, and on AMD Zen 5 with
-    AVX-512 (oneDNN 3.5, PyTorch 2.5.1 and 2.7.1) its kernels read that padded tail, which nothing wrote: the
-    forward when the input channels are off the block (24: 15-17% wrong), the backward-data when the output
-    channels are (12: 7-37% of input gradients wrong or NaN). With no tail, nothing unwritten is read. The
+def _conv_unfold(x, weight, bias, s: int, p: int, groups: int):
+    """A grouped conv2d as im2col (unfold) and one batched GEMM over the groups: no oneDNN kernel."""
+    n, c, h, w = x.shape
+    cout, cin, kh, kw = weight.shape
+    og = cout // groups
+    ho = (h + 2 * p - kh) // s + 1
+    wo = (w + 2 * p - kw) // s + 1
+    cols = F.unfold(x, [kh, kw], padding=[p, p], stride=[s, s]).view(n, groups, cin * kh * kw, ho * wo)
+    y = torch.einsum("bgkl,gok->bgol", cols, weight.reshape(groups, og, cin * kh * kw))
+    return y.reshape(n, cout, ho, wo) + bias.view(1, cout, 1, 1)
+
+
+def _conv_padded(x, weight, bias, s: int, p: int, block: int, groups: int):
+    """conv2d (oneDNN) with each group's channels zero-padded to a multiple of the block, the output cut back:
+    the same values and gradients (padded weights get their gradients dropped, padded outputs get zero
+    gradient). oneDNN keeps activations in blocked buffers whose channels are padded to its vector block, and on
+    AMD Zen 5 with AVX-512 (oneDNN 3.5, PyTorch 2.5.1 and 2.7.1) its kernels read that padded tail, which nothing
+    wrote: the forward when the input channels are off the block (24: 15-17% wrong), the backward-data when the
+    output channels are (12: 7-37% of input gradients wrong or NaN). With no tail, nothing unwritten is read. The
     output channels need it only where an input gradient is computed."""
     cin = weight.shape[1]
-    cout = weight.shape[0]
+    og = weight.shape[0] // groups
     ein = (cin + block - 1) // block * block - cin
-    eout = (cout + block - 1) // block * block - cout if x.requires_grad else 0
-    if ein > 0:
-        x = F.pad(x, [0, 0, 0, 0, 0, ein])
-        weight = F.pad(weight, [0, 0, 0, 0, 0, ein])
-    if eout > 0:
-        weight = F.pad(weight, [0, 0, 0, 0, 0, 0, 0, eout])
-        bias = F.pad(bias, [0, eout])
-    y = F.conv2d(x, weight, bias, stride=s, padding=p)
-    return y[:, :cout] if eout > 0 else y
+    eout = (og + block - 1) // block * block - og if x.requires_grad else 0
+    if ein == 0 and eout == 0:
+        return F.conv2d(x, weight, bias, stride=s, padding=p, groups=groups)
+    if groups == 1:  # keeps x's layout (channels-last inference)
+        if ein > 0:
+            x = F.pad(x, [0, 0, 0, 0, 0, ein])
+            weight = F.pad(weight, [0, 0, 0, 0, 0, ein])
+        if eout > 0:
+            weight = F.pad(weight, [0, 0, 0, 0, 0, 0, 0, eout])
+            bias = F.pad(bias, [0, eout])
+        y = F.conv2d(x, weight, bias, stride=s, padding=p)
+        return y[:, :og] if eout > 0 else y
+    n, _, h, w = x.shape
+    kh = weight.shape[2]
+    kw = weight.shape[3]
+    x = F.pad(x.reshape(n, groups, cin, h, w), [0, 0, 0, 0, 0, ein]).reshape(n, groups * (cin + ein), h, w)
+    weight = F.pad(weight.reshape(groups, og, cin, kh, kw), [0, 0, 0, 0, 0, ein, 0, eout])
+    weight = weight.reshape(groups * (og + eout), cin + ein, kh, kw)
+    bias = F.pad(bias.reshape(groups, og), [0, eout]).reshape(groups * (og + eout))
+    y = F.conv2d(x, weight, bias, stride=s, padding=p, groups=groups)
+    if eout == 0:
+        return y
+    ho = y.shape[2]
+    wo = y.shape[3]
+    return y.reshape(n, groups, og + eout, ho, wo)[:, :, :og].reshape(n, groups * og, ho, wo)
 
 
 def _errors(y, r, inputs: List[torch.Tensor], refs: List[torch.Tensor], gy, grads: bool):
@@ -189,20 +222,24 @@ class Kernels(torch.nn.Module):
     @torch.jit.export
     def ref_conv2d(self, x, weight, bias, stride_pad):
         """conv2d as a sum over the kernel taps of strided slices of the zero-padded input times the tap's
-        (cout, cin) matrix."""
+        (cout, cin) matrix, per group (x.shape[1] // weight.shape[1] of them)."""
         s = int(stride_pad[0])
         p = int(stride_pad[1])
         kh = weight.shape[2]
         kw = weight.shape[3]
+        groups = x.shape[1] // weight.shape[1]
         xp = F.pad(x, [p, p, p, p])
         ho = (xp.shape[2] - kh) // s + 1
         wo = (xp.shape[3] - kw) // s + 1
-        y = bias.view(1, -1, 1, 1).expand(x.shape[0], weight.shape[0], ho, wo)
+        n = x.shape[0]
+        wg = weight.reshape(groups, weight.shape[0] // groups, weight.shape[1], kh, kw)
+        y = bias.view(1, groups, -1, 1, 1).expand(n, groups, wg.shape[1], ho, wo)
         for i in range(kh):
             for j in range(kw):
                 xs = xp[:, :, i:i + s * (ho - 1) + 1:s, j:j + s * (wo - 1) + 1:s]
-                y = y + torch.einsum("bchw,oc->bohw", xs, weight[:, :, i, j])
-        return y
+                xs = xs.reshape(n, groups, weight.shape[1], ho, wo)
+                y = y + torch.einsum("bgchw,goc->bgohw", xs, wg[:, :, :, i, j])
+        return y.reshape(n, weight.shape[0], ho, wo)
 
     @torch.jit.export
     def ref_group_norm(self, x, shift, weight, bias, groups_eps_silu):

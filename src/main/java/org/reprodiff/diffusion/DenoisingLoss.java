@@ -22,9 +22,14 @@ public final class DenoisingLoss {
     }
 
     public static NDArray compute(Precond precond, RawNetwork net, NDArray y, NDArray sigma, NDArray n) {
+        return weightedError(precond, net, y, sigma, n).mean();
+    }
+
+    /** λ(σ)·(D(y + σn; σ) − y)² per element, of y's shape: the loss before its mean. */
+    public static NDArray weightedError(Precond precond, RawNetwork net, NDArray y, NDArray sigma, NDArray n) {
         NDArray x = y.add(n.mul(Denoiser.perSample(sigma, y)));
         NDArray d = new PrecondDenoiser(precond, net, true).denoise(x, sigma);
         NDArray w = Denoiser.perSample(precond.lossWeight(sigma), y);
-        return d.sub(y).square().mul(w).mean();
+        return d.sub(y).square().mul(w);
     }
 }

@@ -54,6 +54,23 @@ public final class Architectures {
         return build(arch, config(arch, channels, resolution, dropout));
     }
 
+    /**
+     * Builds K networks of arch as one, for training them together ({@link UNet}'s members): UNets without
+     * dropout only. Whether an arch can: {@link #ensembles}.
+     */
+    public static DiffusionNet createEnsemble(String arch, int channels, int resolution, int members) {
+        Object config = config(arch, channels, resolution, 0);
+        if (!(config instanceof UNetConfig c)) {
+            throw new IllegalArgumentException(arch + " cannot train as an ensemble (UNets only)");
+        }
+        return new DiffusionNet(arch, new UNet(c, members), config, members);
+    }
+
+    /** Whether arch trains as an ensemble ({@link #createEnsemble}). */
+    public static boolean ensembles(String arch) {
+        return NAMES.contains(arch) && arch.startsWith("unet-");
+    }
+
     /** Builds a network from an explicit config (UNetConfig, UViTConfig or MlpConfig). */
     public static DiffusionNet build(String arch, Object config) {
         Block block;

@@ -28,10 +28,16 @@ final class Conv extends Conv2d {
     }
 
     static Conv of(int cout, int k, int stride, int pad) {
+        return of(cout, k, stride, pad, 1);
+    }
+
+    /** groups > 1: the members of an ensemble, each cout/groups filters over its own cin/groups channels. */
+    static Conv of(int cout, int k, int stride, int pad, int groups) {
         Builder b = new Builder();
         b.setKernelShape(new Shape(k, k))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(pad, pad))
+                .optGroups(groups)
                 .setFilters(cout);
         return new Conv(b);
     }

@@ -37,9 +37,15 @@ public final class ConvPaths {
 
     /** A call's shape: oneDNN picks its kernel and blocking from all of it, batch and thread count included. */
     record Key(long batch, long cin, long cout, long k, int stride, int pad, long h, long w, int threads,
-            boolean channelsLast, boolean training) {
+            boolean channelsLast, boolean training, long groups) {
+        Key(long batch, long cin, long cout, long k, int stride, int pad, long h, long w, int threads,
+                boolean channelsLast, boolean training) {
+            this(batch, cin, cout, k, stride, pad, h, w, threads, channelsLast, training, 1);
+        }
+
         String describe() {
-            return cin + "→" + cout + " " + k + "×" + k + (stride > 1 ? "/" + stride : "") + " at " + batch + "×" + h + "×" + w
+            return cin + "→" + cout + " " + k + "×" + k + (stride > 1 ? "/" + stride : "") + (groups > 1 ? " in " + groups + " groups" : "")
+                    + " at " + batch + "×" + h + "×" + w
                     + (channelsLast ? " channels-last" : "") + (training ? " (training)" : "") + ", " + threads
                     + (threads == 1 ? " thread" : " threads");
         }
@@ -74,7 +80,7 @@ public final class ConvPaths {
         Shape xs = x.getShape();
         Shape ws = weight.getShape();
         return new Key(xs.get(0), xs.get(1), ws.get(0), ws.get(2), stride, pad, xs.get(2), xs.get(3), JniUtils.getNumThreads(),
-                channelsLast, training);
+                channelsLast, training, xs.get(1) / ws.get(1)); // a grouped weight holds cin/groups input channels
     }
 
     static int[] candidates(boolean training, boolean channelsLast) {
@@ -88,7 +94,7 @@ public final class ConvPaths {
             double e = 0;
             for (int r = 0; r < (k.training() ? TRAINING_REPEATS : 1); r++) {
                 e = Math.max(e, KernelChecks.conv(k.cin(), k.cout(), (int) k.k(), k.stride(), k.pad(), k.h(), k.w(), (int) k.batch(),
-                        ways[i], k.training(), k.channelsLast(), r));
+                        ways[i], k.training(), k.channelsLast(), r, (int) k.groups()));
             }
             if (e <= BOUND) {
                 if (i > 0 && warn) {

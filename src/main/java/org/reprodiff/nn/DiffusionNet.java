@@ -26,11 +26,22 @@ public final class DiffusionNet {
     private final String arch;
     private final Block block;
     private final Object config;
+    private final int members;
 
     DiffusionNet(String arch, Block block, Object config) {
+        this(arch, block, config, 1);
+    }
+
+    DiffusionNet(String arch, Block block, Object config, int members) {
         this.arch = arch;
         this.block = block;
         this.config = config;
+        this.members = members;
+    }
+
+    /** How many networks this one trains as one (1: a plain network; see {@link UNet}). */
+    public int members() {
+        return members;
     }
 
     /** One call; the first in each thread count checks the native kernels on this CPU ({@link KernelChecks#preflight}). */
@@ -43,7 +54,7 @@ public final class DiffusionNet {
 
     /** Creates the parameters in manager (random draws from PyTorch's generator: seed it first). */
     public void initialize(NDManager manager, DataType dataType, Shape inputShape) {
-        block.initialize(manager, dataType, inputShape, new Shape(inputShape.get(0)));
+        block.initialize(manager, dataType, inputShape, members == 1 ? new Shape(inputShape.get(0)) : new Shape(inputShape.get(0), members));
     }
 
     /**

@@ -33,6 +33,11 @@ public final class GroupNorm extends NetBlock {
         return new GroupNorm(channels, edmGroups(channels), eps);
     }
 
+    /** EDM's GroupNorm for each of an ensemble's members: members·channels channels in members·edmGroups groups. */
+    static GroupNorm edm(int members, int channels, double eps) {
+        return new GroupNorm(members * channels, members * edmGroups(channels), eps);
+    }
+
     static int edmGroups(int channels) {
         int g = Math.max(1, Math.min(32, channels / 4));
         while (channels % g != 0) {

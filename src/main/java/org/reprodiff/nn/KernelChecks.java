@@ -39,18 +39,25 @@ public final class KernelChecks {
     /** Worst relative error of a convolution way ({@link Kernels#conv}) over output and gradients. */
     static double conv(long cin, long cout, int k, int stride, int pad, long h, long w, int batch, int way, boolean grads,
             boolean channelsLast, int salt) {
-        return max(convErrors(cin, cout, k, stride, pad, h, w, batch, way, grads, channelsLast, salt));
+        return conv(cin, cout, k, stride, pad, h, w, batch, way, grads, channelsLast, salt, 1);
+    }
+
+    /** The same for a grouped convolution: cin and cout in all, split into groups (an ensemble's members). */
+    static double conv(long cin, long cout, int k, int stride, int pad, long h, long w, int batch, int way, boolean grads,
+            boolean channelsLast, int salt, int groups) {
+        return max(convErrors(cin, cout, k, stride, pad, h, w, batch, way, grads, channelsLast, salt, groups));
     }
 
     /** The relative errors of the output and, if grads, the input, weight and bias gradients; weights at fan-in scale. */
     static double[] convErrors(long cin, long cout, int k, int stride, int pad, long h, long w, int batch, int way,
-            boolean grads, boolean channelsLast, int salt) {
+            boolean grads, boolean channelsLast, int salt, int groups) {
         return Torch.withGradMode(true, () -> {
             try (NDManager m = Torch.newManager()) {
                 long ho = (h + 2L * pad - k) / stride + 1;
                 long wo = (w + 2L * pad - k) / stride + 1;
                 NDArray x = Kernels.checkInput(m, 4 * salt, batch, cin, h, w);
-                NDArray wt = Torch.scale(Kernels.checkInput(m, 4 * salt + 1, cout, cin, k, k), 1 / Math.sqrt(cin * k * k));
+                long cg = cin / groups;
+                NDArray wt = Torch.scale(Kernels.checkInput(m, 4 * salt + 1, cout, cg, k, k), 1 / Math.sqrt(cg * k * k));
                 NDArray b = Kernels.checkInput(m, 4 * salt + 2, cout);
                 NDArray gy = Kernels.checkInput(m, 4 * salt + 3, batch, cout, ho, wo);
                 return Kernels.checkConv(x, wt, b, gy, stride, pad, way, grads, channelsLast);

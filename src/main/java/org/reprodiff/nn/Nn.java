@@ -2,6 +2,8 @@ package org.reprodiff.nn;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -39,6 +41,33 @@ final class Nn {
     /** k×k convolution, stride 1, "same" padding. */
     static Conv2d conv(int cout, int k, double gain) {
         return conv(cout, k, 1, k / 2, gain);
+    }
+
+    /** k×k "same" convolution of each of an ensemble's members: cout filters per member, in one grouped conv. */
+    static Conv2d memberConv(int members, int cout, int k, double gain) {
+        Conv2d c = Conv.of(members * cout, k, 1, k / 2, members);
+        c.setInitializer(xavier(gain), Parameter.Type.WEIGHT);
+        return c;
+    }
+
+    /** A linear layer per member: DJL's Linear for one, else {@link MemberLinear} (the same parameter names). */
+    static Block memberLinear(int members, int in, int out, double gain) {
+        return members == 1 ? linear(out, gain) : new MemberLinear(members, in, out, gain);
+    }
+
+    /**
+     * Channel concatenation per member: each member's channels of a, then of b. One member: a plain concat.
+     * Members lie in consecutive channel blocks of (B, K·C, H, W).
+     */
+    static NDArray memberConcat(NDArray a, NDArray b, int members) {
+        if (members == 1) {
+            return NDArrays.concat(new NDList(a, b), 1);
+        }
+        Shape sa = a.getShape();
+        Shape sb = b.getShape();
+        NDArray c = NDArrays.concat(new NDList(a.reshape(sa.get(0), members, sa.get(1) / members, sa.get(2), sa.get(3)),
+                b.reshape(sb.get(0), members, sb.get(1) / members, sb.get(2), sb.get(3))), 2);
+        return c.reshape(sa.get(0), sa.get(1) + sb.get(1), sa.get(2), sa.get(3));
     }
 
     static Conv2d conv(int cout, int k, int stride, int pad, double gain) {

@@ -1,11 +1,9 @@
 package org.reprodiff.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,6 +14,12 @@ import java.util.List;
  * EDM's SongUNet in its DDPM++ form (standard encoder and decoder, [1,1] resampling, positional embedding,
  * one attention head, additive noise conditioning, skip scale √½, eps 1e-6). Input (B, C, R, R) and c_noise
  * (B); output F of the input's shape. Layer for layer it has the parameters of EDM's network.
+ *
+ * <p>With K members it is K such networks trained as one (an ensemble of small models costs about one op
+ * per layer instead of K): input (B, K·C, R, R) with member k's images in channels k·C…, c_noise (B, K), output
+ * (B, K·C, R, R). Each parameter is its members' parameters concatenated along the first axis, under the same
+ * name; convolutions are grouped, GroupNorm runs K·G groups, and skip concatenation and attention keep each
+ * member's channels apart. Training only: inference takes the members apart ({@code train.Ensemble}).
  */
 public final class UNet extends NetBlock {
     static final double EPS = 1e-6;
@@ -30,25 +34,35 @@ public final class UNet extends NetBlock {
 
     private final UNetConfig config;
     private final NoiseEmbedding noise;
-    private final Linear map0;
-    private final Linear map1;
+    private final Block map0;
+    private final Block map1;
     private final Conv2d inConv;
     private final List<ResBlock> encoder = new ArrayList<>();
     private final List<ResBlock> decoder = new ArrayList<>();
     private final List<Boolean> takesSkip = new ArrayList<>();
     private final GroupNorm outNorm;
     private final Conv2d outConv;
+    private final int members;
 
     public UNet(UNetConfig c) {
+        this(c, 1);
+    }
+
+    UNet(UNetConfig c, int members) {
+        if (members < 1) {
+            throw new IllegalArgumentException("members: " + members);
+        }
         config = c;
+        this.members = members;
+        int k = members;
         int mc = c.baseWidth();
         int emb = c.embChannels();
         int[] mult = c.channelMult();
         noise = child("noise", new NoiseEmbedding(mc, c.embedding(), FOURIER_SEED), new Shape(1));
-        map0 = child("map0", Nn.linear(emb, 1), new Shape(1, mc));
-        map1 = child("map1", Nn.linear(emb, 1), new Shape(1, emb));
+        map0 = child("map0", Nn.memberLinear(k, mc, emb, 1), new Shape(1, k * mc));
+        map1 = child("map1", Nn.memberLinear(k, emb, emb, 1), new Shape(1, k * emb));
         int res = c.resolution();
-        inConv = child("in", Nn.conv(mc, 3, 1), new Shape(1, c.inChannels(), res, res));
+        inConv = child("in", Nn.memberConv(k, mc, 3, 1), new Shape(1, k * c.inChannels(), res, res));
         Deque<Integer> skips = new ArrayDeque<>();
         skips.push(mc);
         int cout = mc;
@@ -80,14 +94,14 @@ public final class UNet extends NetBlock {
                 addDecoder(block("dec" + res + "b" + i, cin, cout, res, ResBlock.Resample.NONE, attn), true);
             }
         }
-        Shape last = new Shape(1, cout, c.resolution(), c.resolution());
-        outNorm = child("outNorm", GroupNorm.edm(cout, EPS), last);
-        outConv = child("outConv", Nn.conv(c.inChannels(), 3, 1e-5), last);
+        Shape last = new Shape(1, k * cout, c.resolution(), c.resolution());
+        outNorm = child("outNorm", GroupNorm.edm(k, cout, EPS), last);
+        outConv = child("outConv", Nn.memberConv(k, c.inChannels(), 3, 1e-5), last);
     }
 
     private ResBlock block(String name, int cin, int cout, int res, ResBlock.Resample r, boolean attn) {
-        return child(name, new ResBlock(cin, cout, config.embChannels(), res, r, attn, config.dropout(), EPS),
-                new Shape(1, cin, res, res));
+        return child(name, new ResBlock(cin, cout, config.embChannels(), res, r, attn, config.dropout(), EPS, members),
+                new Shape(1, (long) members * cin, res, res));
     }
 
     private void addDecoder(ResBlock b, boolean skip) {
@@ -99,14 +113,21 @@ public final class UNet extends NetBlock {
         return config;
     }
 
+    public int members() {
+        return members;
+    }
+
     @Override
     NDArray forward(ParameterStore ps, NDArray x, NDArray cNoise, boolean training) {
-        NDArray emb = noise.forward(ps, cNoise, null, training);
+        NDArray emb = noise.forward(ps, cNoise.reshape(-1), null, training); // (B·K, mc): member-major rows
+        if (members > 1) {
+            emb = emb.reshape(-1, members * emb.getShape().get(1));
+        }
         emb = Nn.silu(run(map0, ps, emb, training));
         emb = Nn.silu(run(map1, ps, emb, training));
         Deque<NDArray> skips = new ArrayDeque<>();
         x = run(inConv, ps, x, training);
-        if (!training && Nn.inference() && CHANNELS_LAST && !x.getDevice().isGpu()) {
+        if (!training && Nn.inference() && CHANNELS_LAST && !x.getDevice().isGpu() && members == 1) {
             x = Kernels.channelsLast(x); // every later op keeps it
         }
         skips.push(x);
@@ -116,7 +137,7 @@ public final class UNet extends NetBlock {
         }
         for (int i = 0; i < decoder.size(); i++) {
             if (takesSkip.get(i)) {
-                x = NDArrays.concat(new NDList(x, skips.pop()), 1);
+                x = Nn.memberConcat(x, skips.pop(), members);
             }
             x = decoder.get(i).forward(ps, x, emb, training);
         }

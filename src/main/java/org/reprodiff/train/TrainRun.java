@@ -83,6 +83,19 @@ public final class TrainRun {
         return opts;
     }
 
+    ImageSet data() {
+        return data;
+    }
+
+    Path out() {
+        return out;
+    }
+
+    /** The micro-batch asked for with the builder (0: the network's own). */
+    int microBatch() {
+        return microBatch;
+    }
+
     /** Asks the loop to stop at the next step boundary and write a checkpoint (e.g. from a shutdown hook). */
     public void requestStop() {
         stopRequested = true;
@@ -101,7 +114,7 @@ public final class TrainRun {
         }
     }
 
-    private JsonNode checkFolder() {
+    JsonNode checkFolder() {
         Path optFile = out.resolve(OPTIONS);
         if (Files.exists(optFile)) {
             if (!resume) {
@@ -165,7 +178,7 @@ public final class TrainRun {
         }
     }
 
-    private static java.nio.channels.FileChannel lockChannel(Path f) throws IOException {
+    static java.nio.channels.FileChannel lockChannel(Path f) throws IOException {
         Files.createDirectories(f.getParent());
         return java.nio.channels.FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
@@ -176,33 +189,14 @@ public final class TrainRun {
         int batch = opts.batch();
         long seed = opts.seed();
         try (NDManager root = Torch.newManager()) {
-            DiffusionNet net = Nets.build(opts.arch(), data.channels(), data.height(), data.width(), opts.dropout(), seed, root);
-            FlatParams fp = FlatParams.bind(net, root);
-            List<String> names = fp.names();
+            RunState st = RunState.open(this, root);
+            DiffusionNet net = st.net();
+            FlatParams fp = st.fp();
             List<NDArray> params = List.of(fp.flat());
-            List<NDArray> ema = Nets.noGrad(() -> {
-                NDArray d = fp.flat().duplicate();
-                d.setRequiresGradient(false);
-                return List.of(d);
-            });
-            Adam adam = new Adam(root, params);
-            List<NDArray> groups = List.of(fp.flat(), ema.get(0), adam.firstMoments().get(0), adam.secondMoments().get(0));
-            Checkpoint.Counters c = new Checkpoint.Counters(0, 0, 0, 0);
-            if (Checkpoint.exists(out)) {
-                Checkpoint.Loaded ck = Checkpoint.load(out, names, fp.shapes());
-                Nets.noGrad(() -> {
-                    for (int g = 0; g < groups.size(); g++) {
-                        float[] all = new float[Math.toIntExact(fp.size())];
-                        for (int i = 0; i < names.size(); i++) {
-                            float[] v = ck.values().get(Checkpoint.GROUPS.get(g) + "." + names.get(i));
-                            System.arraycopy(v, 0, all, (int) fp.offsets()[i], v.length);
-                        }
-                        Nets.assign(groups.get(g), all);
-                    }
-                });
-                c = ck.counters();
-                adam.setSteps(c.adamSteps());
-            }
+            List<NDArray> ema = List.of(st.ema());
+            Adam adam = st.adam();
+            List<NDArray> groups = st.groups();
+            Checkpoint.Counters c = st.counters();
             if (existing == null) {
                 writeOptions(net, total);
             }
@@ -309,11 +303,11 @@ public final class TrainRun {
         }
     }
 
-    private static boolean crossed(long before, long after, double every) {
+    static boolean crossed(long before, long after, double every) {
         return every > 0 && Math.floor(after / every) > Math.floor(before / every);
     }
 
-    private NDArray batch(NDManager sub, BatchOrder order, long step) {
+    NDArray batch(NDManager sub, BatchOrder order, long step) {
         NDArray y = data.batch(sub, order.indices(step));
         if (!opts.xflip()) {
             return y;
@@ -375,7 +369,7 @@ public final class TrainRun {
         return org.reprodiff.diffusion.Denoiser.perSample(v, x);
     }
 
-    private void writeOptions(DiffusionNet net, long total) {
+    void writeOptions(DiffusionNet net, long total) {
         ObjectNode j = Json.object();
         j.put("reprodiff_version", Version.get());
         j.set("options", Json.MAPPER.valueToTree(opts));
@@ -408,7 +402,7 @@ public final class TrainRun {
         Json.write(out.resolve(OPTIONS), j);
     }
 
-    private void appendStats(long step, long nimg, double loss, double rate, long skipped, double wall) {
+    void appendStats(long step, long nimg, double loss, double rate, long skipped, double wall) {
         ObjectNode j = Json.object();
         j.put("step", step);
         j.put("kimg", nimg / 1000.0);
@@ -425,7 +419,7 @@ public final class TrainRun {
     }
 
     /** On resume, drops stats lines written after the checkpoint's step (they will be written again). */
-    private void trimStats(long step) {
+    void trimStats(long step) {
         Path f = out.resolve(STATS);
         if (!Files.exists(f)) {
             return;
@@ -443,7 +437,7 @@ public final class TrainRun {
         }
     }
 
-    private double lastStatsLoss() {
+    double lastStatsLoss() {
         Path f = out.resolve(STATS);
         try {
             List<String> lines = Files.exists(f) ? Files.readAllLines(f) : List.of();

@@ -145,7 +145,7 @@ class LayersTest {
             wp[i] = (float) Math.cos(i * 0.61);
         }
         try (NDManager m = Torch.newManager()) {
-            SelfAttention2d attn = new SelfAttention2d(c, heads, 2, 1e-6);
+            SelfAttention2d attn = new SelfAttention2d(c, heads, 2, 1e-6, 1);
             attn.initialize(m, DataType.FLOAT32, new Shape(1, c, 2, 2));
             for (var p : attn.getParameters()) {
                 String k = p.getKey();
