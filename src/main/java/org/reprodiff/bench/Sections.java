@@ -189,6 +189,11 @@ public final class Sections {
         return flat.div(flat.norm(new int[] {1}, true));
     }
 
+    /** Small UNets trained as one against solo runs one after another ({@link EnsembleBench}). */
+    public static void ensemble(Bench b) {
+        EnsembleBench.section(b);
+    }
+
     /** Loading all of Fashion-MNIST into an image set. */
     public static ImageSet data(Bench b) {
         ImageSet[] last = new ImageSet[1];

@@ -39,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> known = List.of("data", "training", "sampling", "overhead", "optimum", "search",
-                "memory", "theory");
+                "ensemble", "memory", "theory");
         if (only != null) {
             for (String s : only) {
                 if (!known.contains(s)) {
@@ -59,6 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
             sections.put("overhead", () -> Sections.samplerOverhead(bench));
             sections.put("optimum", () -> Sections.optimum(bench, m, fashion));
             sections.put("search", () -> Sections.search(bench, m, fashion));
+            sections.put("ensemble", () -> org.reprodiff.bench.Sections.ensemble(bench));
             sections.put("memory", () -> Sections.memory(bench));
             sections.put("theory", () -> org.reprodiff.bench.Sections.theory(bench, m));
             for (Map.Entry<String, Runnable> s : sections.entrySet()) {
