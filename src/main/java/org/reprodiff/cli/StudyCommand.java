@@ -55,6 +55,10 @@ public final class StudyCommand implements Callable<Integer> {
             + "cores, each training its own cell (default: ${DEFAULT-VALUE}; small models train faster as 2 than 1).")
     int jobs;
 
+    @Option(names = "--no-group", description = "Train every cell alone (default: fresh UNet cells that share "
+            + "architecture, batch and optimiser train up to 8 at a time as one ensemble, each into its own run folder).")
+    boolean noGroup;
+
     @Option(names = "--as-worker", hidden = true, description = "Started by --jobs: other processes hold cells.")
     boolean asWorker;
 
@@ -63,7 +67,12 @@ public final class StudyCommand implements Callable<Integer> {
 
     /** What to run: a spec file or a preset, with the command-line overrides. */
     record Args(Path specFile, String preset, Path out, String data, String shard, boolean dryRun, boolean quiet,
-            boolean reclaimLocks, int jobs, boolean asWorker) {
+            boolean reclaimLocks, int jobs, boolean asWorker, boolean noGroup) {
+        Args(Path specFile, String preset, Path out, String data, String shard, boolean dryRun, boolean quiet,
+                boolean reclaimLocks, int jobs, boolean asWorker) {
+            this(specFile, preset, out, data, shard, dryRun, quiet, reclaimLocks, jobs, asWorker, false);
+        }
+
         /** The command line of one extra worker: the same study, quiet, one job. */
         List<String> workerCommand(Path dir) {
             List<String> a = new ArrayList<>(List.of("study"));
@@ -82,13 +91,16 @@ public final class StudyCommand implements Callable<Integer> {
             if (dryRun) {
                 a.add("--dry-run");
             }
+            if (noGroup) {
+                a.add("--no-group");
+            }
             return a;
         }
     }
 
     @Override
     public Integer call() {
-        Path dir = run(new Args(specFile, preset, out, data, shard, dryRun, quiet, reclaimLocks, jobs, asWorker),
+        Path dir = run(new Args(specFile, preset, out, data, shard, dryRun, quiet, reclaimLocks, jobs, asWorker, noGroup),
                 spec.commandLine().getOut());
         spec.commandLine().getOut().println("next: reprodiff report " + dir);
         return Main.OK;
@@ -125,7 +137,7 @@ public final class StudyCommand implements Callable<Integer> {
         java.io.PrintStream log = new java.io.PrintStream(System.err, true);
         StudyRunner.Summary r;
         if (a.jobs() == 1) {
-            r = new StudyRunner(plan, dir, work, shard, log).quiet(a.quiet()).reclaimLocks(a.reclaimLocks())
+            r = new StudyRunner(plan, dir, work, shard, log).quiet(a.quiet()).reclaimLocks(a.reclaimLocks()).group(!a.noGroup())
                     .withWorkers(a.asWorker()).run();
         } else {
             r = withWorkers(a, plan, dir, work, shard, log);
@@ -150,7 +162,7 @@ public final class StudyCommand implements Callable<Integer> {
             if (!a.dryRun()) {
                 org.reprodiff.util.Torch.setThreads(each);
             }
-            pairs += new StudyRunner(plan, dir, work, shard, log).quiet(a.quiet()).reclaimLocks(a.reclaimLocks())
+            pairs += new StudyRunner(plan, dir, work, shard, log).quiet(a.quiet()).reclaimLocks(a.reclaimLocks()).group(!a.noGroup())
                     .withWorkers(true).run().pairsWritten();
             int failed = w.await();
             if (failed > 0) {

@@ -49,6 +49,26 @@ public interface CellWork {
         return null;
     }
 
+    /**
+     * Cells with the same non-null key may train together as one ensemble ({@link #trainGroup}); null: this cell
+     * trains alone (the default; also for a run that has a checkpoint already, which resumes alone).
+     */
+    default String groupKey(CellSpec cell, Path runDir) {
+        return null;
+    }
+
+    /**
+     * Trains cells of one {@link #groupKey} into their run folders, as {@link #train} would each; the progress
+     * covers them all. The default trains them one after another.
+     */
+    default void trainGroup(java.util.List<CellSpec> cells, java.util.List<Path> runDirs, ProgressSink progress) {
+        for (int i = 0; i < cells.size(); i++) {
+            int done = i;
+            int n = cells.size();
+            train(cells.get(i), runDirs.get(i), (f, s) -> progress.update((done + f) / n, s));
+        }
+    }
+
     record PairScore(double rp, double meanSimilarity) {}
 
     /** index[i]: the training image (in the cell's subset) nearest sample i; images: those, (count, c, h, w) float32 in [-1, 1]. */

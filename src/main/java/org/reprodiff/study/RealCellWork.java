@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.reprodiff.analytic.EmpiricalOptimum;
@@ -25,7 +27,11 @@ import org.reprodiff.study.StudySpec.DataSpec;
 import org.reprodiff.study.StudySpec.SamplerSpec;
 import org.reprodiff.train.ConsistencySampler;
 import org.reprodiff.train.Runs;
+import org.reprodiff.train.Checkpoint;
+import org.reprodiff.train.Ensemble;
+import org.reprodiff.train.TrainOptions;
 import org.reprodiff.train.TrainRun;
+import org.reprodiff.nn.Architectures;
 import org.reprodiff.util.Torch;
 import org.reprodiff.util.UserException;
 
@@ -68,6 +74,48 @@ public final class RealCellWork implements CellWork {
 
     @Override
     public void train(CellSpec c, Path runDir, ProgressSink progress) {
+        long total = Math.max(1, Math.round(c.kimg() * 1000 / c.batch()));
+        TrainRun.Builder b = builder(c, runDir);
+        b.onStep(step -> progress.update(Math.min(1.0, step / (double) total), "step " + step + "/" + total));
+        b.build().run(false);
+        progress.update(1, "trained");
+    }
+
+    /**
+     * Fresh UNet cells group by what an {@link Ensemble} shares: architecture, batch, lr, warm-up, EMA,
+     * preconditioning and data (each member keeps its own subset, seed and budget). Not: consistency training,
+     * dropout, clipping, other architectures, or a run folder that has a checkpoint (it resumes alone).
+     */
+    @Override
+    public String groupKey(CellSpec c, Path runDir) {
+        if (!Architectures.ensembles(c.arch()) || "ct".equals(c.precond()) || Checkpoint.exists(runDir)) {
+            return null;
+        }
+        TrainOptions o = builder(c, runDir).build().options();
+        if (o.dropout() > 0 || o.clip() > 0) {
+            return null;
+        }
+        return String.join("|", o.arch(), String.valueOf(o.batch()), String.valueOf(o.lr()), String.valueOf(o.warmupKimg()),
+                String.valueOf(o.emaHalflifeKimg()), String.valueOf(o.emaRampup()), String.valueOf(o.precond()),
+                c.data().spec(), String.valueOf(c.data().resize()));
+    }
+
+    @Override
+    public void trainGroup(List<CellSpec> cells, List<Path> runDirs, ProgressSink progress) {
+        List<TrainRun> runs = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+            runs.add(builder(cells.get(i), runDirs.get(i)).build());
+        }
+        if (runs.size() == 1 || Ensemble.incompatible(runs) != null) {
+            CellWork.super.trainGroup(cells, runDirs, progress);
+            return;
+        }
+        Ensemble.of(runs).onProgress(f -> progress.update(f, String.format(java.util.Locale.ROOT, "%d as one, %.0f%%",
+                runs.size(), 100 * f))).run(false);
+        progress.update(1, "trained");
+    }
+
+    private TrainRun.Builder builder(CellSpec c, Path runDir) {
         boolean ct = "ct".equals(c.precond());
         JsonNode o = c.options();
         TrainRun.Builder b = TrainRun.builder().data(subset(c))
@@ -94,10 +142,7 @@ public final class RealCellWork implements CellWork {
                 b.snapshotKimg(o.get("snapshot_kimg").asDouble());
             }
         }
-        long total = Math.max(1, Math.round(c.kimg() * 1000 / c.batch()));
-        b.onStep(step -> progress.update(Math.min(1.0, step / (double) total), "step " + step + "/" + total));
-        b.build().run(false);
-        progress.update(1, "trained");
+        return b;
     }
 
     @Override

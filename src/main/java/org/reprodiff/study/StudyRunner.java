@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,13 @@ public final class StudyRunner {
     private boolean quiet;
     private boolean reclaimLocks;
     private boolean withWorkers;
+    private boolean group = true;
+
+    /**
+     * Most cells trained as one ensemble. Measured on a 2-core Zen 5 (bench, unet-s at 16×16, batch 32): ×2 gave
+     * 1.75× the img/s of solo runs, ×8 2.1×; more members add activations, not speed.
+     */
+    static final int MAX_GROUP = 8;
 
     /** What one run did. */
     public record Summary(int cells, int ran, int alreadyDone, int busy, int otherShards, int pairsWritten,
@@ -65,6 +74,12 @@ public final class StudyRunner {
      */
     public StudyRunner withWorkers(boolean w) {
         withWorkers = w;
+        return this;
+    }
+
+    /** Train compatible fresh cells as one ensemble (default on; study --no-group turns it off). */
+    public StudyRunner group(boolean g) {
+        group = g;
         return this;
     }
 
@@ -120,7 +135,11 @@ public final class StudyRunner {
                     progress.cellDone(what, cost, "already done");
                     continue;
                 }
-                runCell(c, dir, progress.cell(what, cost));
+                ProgressSink sink = progress.cell(what, cost);
+                if (group) {
+                    trainWithOthers(i, c, dir, sink);
+                }
+                runCell(c, dir, sink);
                 didRun++;
                 ran.add(c.folder());
                 progress.cellDone(what, cost, "done");
@@ -131,6 +150,67 @@ public final class StudyRunner {
         writeMeta(meta, started, seconds, ran);
         Results.rebuild(plan, out);
         return new Summary(plan.cells().size(), didRun, done, busy, plan.cells().size() - mine, pairs[0], pairs[1], seconds);
+    }
+
+    /**
+     * Trains cell i together with later fresh cells of the same {@link CellWork#groupKey} that this process owns
+     * and can lock (up to {@link #MAX_GROUP}), and marks them trained; each then samples and scores as usual.
+     * Nothing happens when no other cell joins (the cell trains alone in runCell).
+     */
+    private void trainWithOthers(int i, CellSpec c, Path dir, ProgressSink sink) {
+        if (c.isReference() || Files.isRegularFile(dir.resolve("train.done.json"))) {
+            return;
+        }
+        String key = work.groupKey(c, dir.resolve("run"));
+        if (key == null) {
+            return;
+        }
+        List<CellSpec> cells = new ArrayList<>(List.of(c));
+        List<Path> dirs = new ArrayList<>(List.of(dir));
+        List<CellLock> locks = new ArrayList<>();
+        try {
+            for (int j = i + 1; j < plan.cells().size() && cells.size() < MAX_GROUP; j++) {
+                CellSpec o = plan.cells().get(j);
+                Path od = Plan.cellDir(out, o);
+                if (!shard.owns(j) || o.isReference() || Files.isRegularFile(Plan.resultFile(out, o))
+                        || Files.isRegularFile(od.resolve("train.done.json")) || !key.equals(work.groupKey(o, od.resolve("run")))) {
+                    continue;
+                }
+                Optional<CellLock> l = CellLock.tryAcquire(od.resolve("cell.lock"), reclaimLocks);
+                if (l.isEmpty()) {
+                    continue;
+                }
+                locks.add(l.get());
+                if (Files.isRegularFile(od.resolve("train.done.json"))) { // trained meanwhile by another worker
+                    continue;
+                }
+                cells.add(o);
+                dirs.add(od);
+            }
+            if (cells.size() == 1) {
+                return;
+            }
+            List<Path> runs = new ArrayList<>();
+            for (int k = 0; k < cells.size(); k++) {
+                Json.write(dirs.get(k).resolve("cell.json"), Results.parse(cells.get(k).canonicalJson()));
+                runs.add(dirs.get(k).resolve("run"));
+            }
+            long t = System.nanoTime();
+            work.trainGroup(cells, runs, (f, st) -> sink.update(0.8 * f, "train " + st));
+            double seconds = (System.nanoTime() - t) / 1e9;
+            for (Path d : dirs) {
+                ObjectNode o = Json.object();
+                o.put("seconds", seconds / cells.size()); // this cell's share of the ensemble's wall time
+                o.put("ensemble", cells.size());
+                o.put("ensemble_seconds", seconds);
+                o.put("by", CellLock.owner());
+                Json.write(d.resolve("train.done.json"), o);
+            }
+        } finally {
+            for (CellLock l : locks) {
+                l.close();
+            }
+        }
     }
 
     private static double cost(CellSpec c, double maxKimg) {

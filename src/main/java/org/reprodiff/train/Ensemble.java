@@ -44,6 +44,7 @@ import org.reprodiff.util.UserException;
 public final class Ensemble {
     private final List<TrainRun> runs;
     private volatile boolean stopRequested;
+    private java.util.function.DoubleConsumer onProgress;
 
     private Ensemble(List<TrainRun> runs) {
         this.runs = List.copyOf(runs);
@@ -83,6 +84,12 @@ public final class Ensemble {
             }
         }
         return null;
+    }
+
+    /** Called after every step with the fraction of all members' images done. */
+    public Ensemble onProgress(java.util.function.DoubleConsumer f) {
+        onProgress = f;
+        return this;
     }
 
     /** Asks the loop to stop at the next step boundary and checkpoint every member. */
@@ -424,12 +431,17 @@ public final class Ensemble {
                     }
                     ended |= last;
                 }
+                long done = 0;
+                long totalImg = 0;
+                for (Member me : all) {
+                    done += me.nimg;
+                    totalImg += me.total * me.run.options().batch();
+                }
                 if (bar != null) {
-                    long done = 0;
-                    for (Member me : all) {
-                        done += me.nimg;
-                    }
                     bar.update(done, String.format(Locale.ROOT, "%d members | loss %.4f", k, mean(losses)));
+                }
+                if (onProgress != null) {
+                    onProgress.accept((double) done / totalImg);
                 }
             }
         }

@@ -55,4 +55,32 @@ class RealCellWorkTest {
             assertThat(samples.resolve("samples.npy")).isNotEmptyFile();
         }
     }
+
+    @Test
+    void unetCellsGroupByWhatTheyShareAndTrainIntoNormalRunFolders() throws Exception {
+        Plan p = plan("""
+            {"name": "a", "arch": "unet-s", "kimg": 0.064, "batch": 16, "seed": 1},
+            {"name": "b", "arch": "unet-s", "kimg": 0.032, "batch": 16, "seed": 2},
+            {"name": "c", "arch": "unet-s", "kimg": 0.064, "batch": 8, "seed": 3},
+            {"name": "d", "arch": "unet-s", "kimg": 0.064, "batch": 16, "seed": 4, "options": {"dropout": 0.1}},
+            {"name": "e", "arch": "uvit-s", "kimg": 0.064, "batch": 16, "seed": 5},
+            {"name": "f", "arch": "unet-s", "precond": "ct", "kimg": 0.064, "batch": 16, "seed": 6}""",
+                "{\"name\": \"heun\", \"steps\": 4}");
+        RealCellWork w = new RealCellWork();
+        List<CellSpec> cells = p.cells().stream().filter(c -> !c.isReference()).toList();
+        List<String> keys = cells.stream().map(c -> String.valueOf(w.groupKey(c, tmp.resolve(c.label())))).toList();
+        assertThat(keys.get(0)).isEqualTo(keys.get(1)).isNotEqualTo("null");
+        assertThat(keys.get(2)).isNotEqualTo(keys.get(0)).isNotEqualTo("null");
+        assertThat(keys.subList(3, 6)).containsOnly("null");
+        List<Path> runs = List.of(tmp.resolve("a"), tmp.resolve("b"));
+        w.trainGroup(cells.subList(0, 2), runs, (f, s) -> { });
+        for (Path r : runs) {
+            assertThat(r.resolve("ema.npz")).isNotEmptyFile();
+            assertThat(org.reprodiff.train.Runs.options(r).path("total_steps").asLong()).isEqualTo(r.endsWith("a") ? 4 : 2);
+        }
+        assertThat(w.groupKey(cells.get(0), runs.get(0))).as("a run with a checkpoint resumes alone").isNull();
+        Path samples = Files.createDirectories(tmp.resolve("samples"));
+        w.sample(cells.get(1), runs.get(1), p.spec().samplers().get(0), p.spec().seedValues(), samples, (f, s) -> { });
+        assertThat(samples.resolve("samples.npy")).isNotEmptyFile();
+    }
 }
