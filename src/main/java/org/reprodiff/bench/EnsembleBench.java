@@ -34,7 +34,7 @@ final class EnsembleBench {
         try {
             ImageSet data = Datasets.load("fashion-mnist-mini", "train", 16, null);
             String[] archs = b.quick() ? new String[] {"unet-s"} : new String[] {"unet-s", "unet-m"};
-            int[] ks = b.quick() ? new int[] {2, 8} : new int[] {2, 4, 8, 16};
+            int[] ks = b.quick() ? new int[] {8} : new int[] {2, 4, 8, 16};
             int steps = b.quick() ? 8 : 20;
             int[] n = {0};
             for (String arch : archs) {
