@@ -27,10 +27,7 @@ public final class CopyDetectors {
     private CopyDetectors() {}
 
     public static Path cacheDir() {
-        String env = System.getProperty("reprodiff.cache", System.getenv("REPRODIFF_CACHE"));
-        Path root = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "reprodiff");
-        return root.resolve("detectors");
+        return org.reprodiff.util.Caches.root().resolve("detectors");
     }
 
     /** The cache key: a digest of what determines the detector. */

@@ -57,6 +57,11 @@ public interface CellWork {
         return null;
     }
 
+    /** The most cells of this cell's group key worth training as one here (1: alone). */
+    default int groupSize(CellSpec cell) {
+        return 8;
+    }
+
     /**
      * Trains cells of one {@link #groupKey} into their run folders, as {@link #train} would each; the progress
      * covers them all. The default trains them one after another.

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +15,7 @@ import org.reprodiff.analytic.GaussianDenoiser;
 import org.reprodiff.data.Datasets;
 import org.reprodiff.data.ImageSet;
 import org.reprodiff.diffusion.Denoiser;
+import org.reprodiff.nn.Architectures;
 import org.reprodiff.noise.Npy;
 import org.reprodiff.noise.NpyArray;
 import org.reprodiff.noise.SeedNoise;
@@ -25,13 +26,13 @@ import org.reprodiff.score.Scores;
 import org.reprodiff.score.Similarity;
 import org.reprodiff.study.StudySpec.DataSpec;
 import org.reprodiff.study.StudySpec.SamplerSpec;
-import org.reprodiff.train.ConsistencySampler;
-import org.reprodiff.train.Runs;
 import org.reprodiff.train.Checkpoint;
+import org.reprodiff.train.ConsistencySampler;
 import org.reprodiff.train.Ensemble;
+import org.reprodiff.train.EnsembleTuning;
+import org.reprodiff.train.Runs;
 import org.reprodiff.train.TrainOptions;
 import org.reprodiff.train.TrainRun;
-import org.reprodiff.nn.Architectures;
 import org.reprodiff.util.Torch;
 import org.reprodiff.util.UserException;
 
@@ -98,6 +99,13 @@ public final class RealCellWork implements CellWork {
         return String.join("|", o.arch(), String.valueOf(o.batch()), String.valueOf(o.lr()), String.valueOf(o.warmupKimg()),
                 String.valueOf(o.emaHalflifeKimg()), String.valueOf(o.emaRampup()), String.valueOf(o.precond()),
                 c.data().spec(), String.valueOf(c.data().resize()));
+    }
+
+    /** Measured once per CPU, thread count, architecture, image shape and batch ({@link EnsembleTuning}). */
+    @Override
+    public int groupSize(CellSpec c) {
+        ImageSet d = subset(c);
+        return EnsembleTuning.best(c.arch(), d.channels(), d.height(), d.width(), c.batch());
     }
 
     @Override

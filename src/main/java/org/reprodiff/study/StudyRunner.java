@@ -39,10 +39,7 @@ public final class StudyRunner {
     private boolean withWorkers;
     private boolean group = true;
 
-    /**
-     * Most cells trained as one ensemble. Measured on a 2-core Zen 5 (bench, unet-s at 16×16, batch 32): ×2 gave
-     * 1.75× the img/s of solo runs, ×8 2.1×; more members add activations, not speed.
-     */
+    /** Most cells trained as one ensemble; the work says how many pay here ({@link CellWork#groupSize}). */
     static final int MAX_GROUP = 8;
 
     /** What one run did. */
@@ -154,7 +151,7 @@ public final class StudyRunner {
 
     /**
      * Trains cell i together with later fresh cells of the same {@link CellWork#groupKey} that this process owns
-     * and can lock (up to {@link #MAX_GROUP}), and marks them trained; each then samples and scores as usual.
+     * and can lock (as many as {@link CellWork#groupSize} says pay), and marks them trained; each then samples and scores as usual.
      * Nothing happens when no other cell joins (the cell trains alone in runCell).
      */
     private void trainWithOthers(int i, CellSpec c, Path dir, ProgressSink sink) {
@@ -162,14 +159,15 @@ public final class StudyRunner {
             return;
         }
         String key = work.groupKey(c, dir.resolve("run"));
-        if (key == null) {
+        int size = key == null ? 1 : Math.min(MAX_GROUP, work.groupSize(c));
+        if (size <= 1) {
             return;
         }
         List<CellSpec> cells = new ArrayList<>(List.of(c));
         List<Path> dirs = new ArrayList<>(List.of(dir));
         List<CellLock> locks = new ArrayList<>();
         try {
-            for (int j = i + 1; j < plan.cells().size() && cells.size() < MAX_GROUP; j++) {
+            for (int j = i + 1; j < plan.cells().size() && cells.size() < size; j++) {
                 CellSpec o = plan.cells().get(j);
                 Path od = Plan.cellDir(out, o);
                 if (!shard.owns(j) || o.isReference() || Files.isRegularFile(Plan.resultFile(out, o))

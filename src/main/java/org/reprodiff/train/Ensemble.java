@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -215,6 +214,7 @@ public final class Ensemble {
         long nimg;
         long skips;
         long savedStep;
+        long adamSteps;
         double lastLoss;
         double tickLoss;
         long tickCount;
@@ -239,14 +239,13 @@ public final class Ensemble {
             snapImg = (o.snapshotKimg() > 0 ? o.snapshotKimg() : o.kimg() / 10) * 1000;
         }
 
+        /** Writes the member's checkpoint from its own state (unstack it from the group first). */
         void save() {
             state.adam().setSteps(adamSteps);
             Checkpoint.save(run.out(), state.fp(), state.groups(), new Checkpoint.Counters(step, nimg, adamSteps, skips),
                     run.options().seed(), run.options().fingerprint());
             savedStep = step;
         }
-
-        long adamSteps;
     }
 
     /** The active members stacked into one network, until one of them ends (or a stop). */
@@ -524,14 +523,5 @@ public final class Ensemble {
             s += x;
         }
         return s / v.length;
-    }
-
-    /** The run folders, in order (for messages). */
-    public List<Path> folders() {
-        List<Path> out = new ArrayList<>();
-        for (TrainRun r : runs) {
-            out.add(r.out());
-        }
-        return out;
     }
 }

@@ -21,6 +21,12 @@ class StudyGroupingTest {
     static final class Grouping implements CellWork {
         final FakeCellWork fake = StudyFixtures.fake();
         final List<List<String>> groups = new ArrayList<>();
+        int size = 8;
+
+        @Override
+        public int groupSize(CellSpec c) {
+            return size;
+        }
 
         @Override
         public String groupKey(CellSpec c, Path runDir) {
@@ -73,6 +79,14 @@ class StudyGroupingTest {
         Grouping alone = new Grouping();
         runner(tmp.resolve("alone"), alone).group(false).run();
         assertThat(alone.groups).isEmpty();
+        Grouping pairs = new Grouping();
+        pairs.size = 2;
+        runner(tmp.resolve("pairs"), pairs).run();
+        assertThat(pairs.groups).containsExactly(List.of("a@4", "a@32"), List.of("b@4", "b@256"));
+        Grouping none = new Grouping();
+        none.size = 1;
+        runner(tmp.resolve("none"), none).run();
+        assertThat(none.groups).as("grouping does not pay here").isEmpty();
         assertThat(StudyFixtures.results(tmp.resolve("grouped"))).isEqualTo(StudyFixtures.results(tmp.resolve("alone")));
     }
 

@@ -1,0 +1,128 @@
+package org.reprodiff.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.reprodiff.nn.Architectures;
+import org.reprodiff.nn.DiffusionNet;
+import org.reprodiff.util.Caches;
+import org.reprodiff.util.Cpu;
+import org.reprodiff.util.Json;
+import org.reprodiff.util.Torch;
+
+/**
+ * How many runs of one architecture to train as one {@link Ensemble} here: measured, not assumed, because it
+ * depends on the width, the batch, the thread count and the CPU. On a 2-core Zen 5 (steady-state img/s against
+ * a solo run, 16×16, batch 32): unet-s ×4 1.9–2.2× at two threads but 1.1–1.4× at one; unet-m ×4 1.2×, ×16
+ * 0.65×; unet-l ×4 0.40× (oneDNN's grouped kernels lose to its plain ones at 48 channels a group).
+ *
+ * <p>{@link #best} times forward + backward of the solo network and of ensembles of each candidate size (a
+ * warm-up, which also checks the new convolution shapes, then the median of five steps) and picks the size with
+ * the highest aggregate img/s if that is at least {@link #MIN_GAIN} times the solo rate, else 1. The choice is
+ * cached per (CPU, threads, architecture, image shape, batch) in {@code ensembles.json} under {@link Caches#root}.
+ */
+public final class EnsembleTuning {
+    static final int[] CANDIDATES = {2, 4, 8};
+    /** Below this gain grouping is not worth its memory and its float-level departure from the solo runs. */
+    static final double MIN_GAIN = 1.5;
+    static final String FILE = "ensembles.json";
+    private static final Object LOCK = new Object();
+
+    private EnsembleTuning() {}
+
+    /** The group size to train (channels, height, width) images of arch at this batch with: 1 for alone. */
+    public static int best(String arch, int channels, int height, int width, int batch) {
+        if (!Architectures.ensembles(arch)) {
+            return 1;
+        }
+        String key = String.format(Locale.ROOT, "%s | %d threads | %s %dx%dx%d batch %d", Cpu.describe(), Torch.threads(), arch,
+                channels, height, width, batch);
+        synchronized (LOCK) {
+            Path file = Caches.root().resolve(FILE);
+            ObjectNode all = read(file);
+            if (all.path(key).path("members").isInt()) {
+                return all.get(key).get("members").asInt();
+            }
+            double solo = rate(arch, channels, height, width, batch, 1);
+            int bestK = 1;
+            double bestRate = solo;
+            ObjectNode entry = Json.object();
+            ObjectNode rates = entry.putObject("img_per_s");
+            rates.put("1", Math.round(solo * 10) / 10.0);
+            for (int k : CANDIDATES) {
+                double r = rate(arch, channels, height, width, batch, k);
+                rates.put(String.valueOf(k), Math.round(r * 10) / 10.0);
+                if (r > bestRate) {
+                    bestRate = r;
+                    bestK = k;
+                }
+            }
+            int chosen = bestRate >= MIN_GAIN * solo ? bestK : 1;
+            entry.put("members", chosen);
+            entry.put("measured", java.time.Instant.now().toString());
+            all.set(key, entry);
+            try {
+                Files.createDirectories(file.getParent());
+                Json.write(file, all);
+            } catch (java.io.IOException | RuntimeException e) {
+                // a cache: the choice holds for this process anyway
+            }
+            return chosen;
+        }
+    }
+
+    private static ObjectNode read(Path file) {
+        try {
+            if (Files.isRegularFile(file)) {
+                var n = Json.MAPPER.readTree(file.toFile());
+                if (n instanceof ObjectNode o) {
+                    return o;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // corrupt: measured again and rewritten
+        }
+        return Json.object();
+    }
+
+    /** Aggregate img/s of forward + backward for k members (1: the solo network). */
+    static double rate(String arch, int channels, int height, int width, int batch, int k) {
+        DiffusionNet net = k == 1 ? Architectures.create(arch, channels, height, 0)
+                : Architectures.createEnsemble(arch, channels, height, k);
+        Shape x = new Shape(batch, (long) k * channels, height, width);
+        Shape c = k == 1 ? new Shape(batch) : new Shape(batch, k);
+        try (NDManager m = Torch.newManager()) {
+            synchronized (Torch.RNG_LOCK) {
+                Torch.seedRaw(0);
+                net.initialize(m, DataType.FLOAT32, x);
+            }
+            ParameterStore ps = new ParameterStore(m, false);
+            double[] s = new double[6];
+            for (int i = 0; i < s.length; i++) {
+                long t = System.nanoTime();
+                try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray in = step.randomNormal(x);
+                    NDArray cn = step.randomNormal(c);
+                    gc.backward(net.forward(ps, in, cn, true).sub(in).square().mean());
+                }
+                for (var p : net.block().getParameters()) {
+                    NDArray g = p.getValue().getArray().getGradient();
+                    g.close();
+                }
+                s[i] = (System.nanoTime() - t) / 1e9;
+            }
+            double[] timed = Arrays.copyOfRange(s, 1, s.length);
+            Arrays.sort(timed);
+            return (double) k * batch / timed[timed.length / 2];
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.reprodiff.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reprodiff.util.Json;
+
+/** The group size is measured once, cached, re-measured when the cache is corrupt, and 1 for what cannot group. */
+class EnsembleTuningTest {
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void cache() {
+        System.setProperty("reprodiff.cache", tmp.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.clearProperty("reprodiff.cache");
+    }
+
+    @Test
+    void measuresOnceCachesAndRemeasuresACorruptCache() throws Exception {
+        assertThat(EnsembleTuning.best("uvit-s", 1, 8, 8, 8)).isEqualTo(1);
+        assertThat(tmp.resolve(EnsembleTuning.FILE)).doesNotExist();
+        int k = EnsembleTuning.best("unet-s", 1, 8, 8, 8);
+        assertThat(k).isIn(1, 2, 4, 8);
+        Path file = tmp.resolve(EnsembleTuning.FILE);
+        var entry = Json.MAPPER.readTree(file.toFile()).elements().next();
+        assertThat(entry.get("members").asInt()).isEqualTo(k);
+        assertThat(entry.get("img_per_s").size()).isEqualTo(4);
+        entry.get("img_per_s").forEach(r -> assertThat(r.asDouble()).isPositive());
+        double solo = entry.get("img_per_s").get("1").asDouble();
+        double best = entry.get("img_per_s").get(String.valueOf(k)).asDouble();
+        assertThat(k == 1 || best >= EnsembleTuning.MIN_GAIN * solo).isTrue();
+        String measured = entry.get("measured").asText();
+        assertThat(EnsembleTuning.best("unet-s", 1, 8, 8, 8)).isEqualTo(k);
+        assertThat(Json.MAPPER.readTree(file.toFile()).elements().next().get("measured").asText()).as("read from the cache").isEqualTo(measured);
+        Files.writeString(file, "{not json");
+        assertThat(EnsembleTuning.best("unet-s", 1, 8, 8, 8)).isIn(1, 2, 4, 8);
+        assertThat(Json.MAPPER.readTree(file.toFile()).elements().next().get("measured").asText()).isNotEqualTo(measured);
+    }
+}
