@@ -56,7 +56,8 @@ public final class StudyCommand implements Callable<Integer> {
     int jobs;
 
     @Option(names = "--no-group", description = "Train every cell alone (default: fresh UNet cells that share "
-            + "architecture, batch and optimiser train up to 8 at a time as one ensemble, each into its own run folder).")
+            + "architecture, batch and optimiser train as one ensemble where that measures faster on this CPU, each "
+            + "into its own run folder).")
     boolean noGroup;
 
     @Option(names = "--as-worker", hidden = true, description = "Started by --jobs: other processes hold cells.")
