@@ -159,7 +159,19 @@ public final class StudyRunner {
             return;
         }
         String key = work.groupKey(c, dir.resolve("run"));
-        int size = key == null ? 1 : Math.min(MAX_GROUP, work.groupSize(c));
+        if (key == null) {
+            return;
+        }
+        List<Integer> others = new ArrayList<>();
+        for (int j = i + 1; j < plan.cells().size(); j++) {
+            CellSpec o = plan.cells().get(j);
+            Path od = Plan.cellDir(out, o);
+            if (shard.owns(j) && !o.isReference() && !Files.isRegularFile(Plan.resultFile(out, o))
+                    && !Files.isRegularFile(od.resolve("train.done.json")) && key.equals(work.groupKey(o, od.resolve("run")))) {
+                others.add(j);
+            }
+        }
+        int size = others.isEmpty() ? 1 : Math.min(MAX_GROUP, work.groupSize(c)); // measuring costs: only with company
         if (size <= 1) {
             return;
         }
@@ -167,13 +179,12 @@ public final class StudyRunner {
         List<Path> dirs = new ArrayList<>(List.of(dir));
         List<CellLock> locks = new ArrayList<>();
         try {
-            for (int j = i + 1; j < plan.cells().size() && cells.size() < size; j++) {
+            for (int j : others) {
+                if (cells.size() >= size) {
+                    break;
+                }
                 CellSpec o = plan.cells().get(j);
                 Path od = Plan.cellDir(out, o);
-                if (!shard.owns(j) || o.isReference() || Files.isRegularFile(Plan.resultFile(out, o))
-                        || Files.isRegularFile(od.resolve("train.done.json")) || !key.equals(work.groupKey(o, od.resolve("run")))) {
-                    continue;
-                }
                 Optional<CellLock> l = CellLock.tryAcquire(od.resolve("cell.lock"), reclaimLocks);
                 if (l.isEmpty()) {
                     continue;

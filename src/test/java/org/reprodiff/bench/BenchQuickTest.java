@@ -37,11 +37,11 @@ class BenchQuickTest {
         }
         assertThat(j.get("figures").findValuesAsText("name")).anyMatch(n -> n.startsWith("RSS growth"));
         assertThat(sections).contains("peak", "data", "training", "sampling", "optimum", "scores", "ensemble", "memory");
-        assertThat(j.get("figures").findValuesAsText("name")).contains("unet-s solo runs one after another, batch 32, 16×16",
-                "unet-s ×8 as one, batch 32, 16×16");
+        assertThat(j.get("figures").findValuesAsText("name")).contains("unet-s solo run, batch 32, 16×16",
+                "unet-s ×8 as one, batch 32, 16×16", "unet-s group size chosen (EnsembleTuning, batch 32, 16×16)");
         for (var f : j.get("figures")) {
             if (f.get("name").asText().contains("as one")) {
-                assertThat(f.get("note").asText()).matches("[0-9.]+× the solo runs' [0-9.]+ img/s");
+                assertThat(f.get("note").asText()).matches("[0-9.]+× the solo run's [0-9.]+ img/s");
             }
         }
     }
