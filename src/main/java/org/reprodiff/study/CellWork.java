@@ -59,7 +59,7 @@ public interface CellWork {
 
     /** The most cells of this cell's group key worth training as one here (1: alone). */
     default int groupSize(CellSpec cell) {
-        return 8;
+        return 4;
     }
 
     /**

@@ -40,7 +40,7 @@ public final class StudyRunner {
     private boolean group = true;
 
     /** Most cells trained as one ensemble; the work says how many pay here ({@link CellWork#groupSize}). */
-    static final int MAX_GROUP = 8;
+    static final int MAX_GROUP = 4;
 
     /** What one run did. */
     public record Summary(int cells, int ran, int alreadyDone, int busy, int otherShards, int pairsWritten,

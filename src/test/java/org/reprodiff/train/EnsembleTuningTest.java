@@ -30,16 +30,16 @@ class EnsembleTuningTest {
         assertThat(EnsembleTuning.best("uvit-s", 1, 8, 8, 8)).isEqualTo(1);
         assertThat(tmp.resolve(EnsembleTuning.FILE)).doesNotExist();
         int k = EnsembleTuning.best("unet-s", 1, 8, 8, 8);
-        assertThat(k).isIn(1, 2, 4, 8);
+        assertThat(k).isIn(1, 2, 4);
         Path file = tmp.resolve(EnsembleTuning.FILE);
         var entry = Json.MAPPER.readTree(file.toFile()).elements().next();
         assertThat(entry.get("members").asInt()).isEqualTo(k);
         var rates = entry.get("img_per_s");
-        assertThat(rates.size()).isBetween(2, 4);
+        assertThat(rates.size()).isBetween(2, 3);
         rates.forEach(r -> assertThat(r.asDouble()).isPositive());
-        int[] sizes = {1, 2, 4, 8};
-        for (int i = 1; i + 1 < rates.size(); i++) { // measuring goes on only while each size gains 10%
-            assertThat(rates.get(String.valueOf(sizes[i])).asDouble()).isGreaterThanOrEqualTo(1.1 * rates.get(String.valueOf(sizes[i - 1])).asDouble());
+        int[] sizes = {1, 2, 4};
+        for (int i = 1; i + 1 < rates.size(); i++) { // measuring goes on only while each size gains 20%
+            assertThat(rates.get(String.valueOf(sizes[i])).asDouble()).isGreaterThanOrEqualTo(1.2 * rates.get(String.valueOf(sizes[i - 1])).asDouble());
         }
         double solo = entry.get("img_per_s").get("1").asDouble();
         double best = entry.get("img_per_s").get(String.valueOf(k)).asDouble();
@@ -48,7 +48,7 @@ class EnsembleTuningTest {
         assertThat(EnsembleTuning.best("unet-s", 1, 8, 8, 8)).isEqualTo(k);
         assertThat(Json.MAPPER.readTree(file.toFile()).elements().next().get("measured").asText()).as("read from the cache").isEqualTo(measured);
         Files.writeString(file, "{not json");
-        assertThat(EnsembleTuning.best("unet-s", 1, 8, 8, 8)).isIn(1, 2, 4, 8);
+        assertThat(EnsembleTuning.best("unet-s", 1, 8, 8, 8)).isIn(1, 2, 4);
         assertThat(Json.MAPPER.readTree(file.toFile()).elements().next().get("measured").asText()).isNotEqualTo(measured);
     }
 }
