@@ -231,6 +231,7 @@ public final class Ensemble {
             step = state.counters().step();
             nimg = state.counters().nimg();
             skips = state.counters().skips();
+            adamSteps = state.counters().adamSteps();
             startNimg = nimg;
             tickNimg = nimg;
             savedStep = Checkpoint.exists(run.out()) ? step : -1;
@@ -313,11 +314,7 @@ public final class Ensemble {
                     }
                 }
             });
-            long steps = members.get(0).state.adam().steps();
-            adam.setSteps(steps);
-            for (Member m : members) {
-                m.adamSteps = steps;
-            }
+            adam.setSteps(members.get(0).adamSteps); // equal in all: checked at the start, then counted together
             precond = Precond.of(r0.options().precond());
             int soloMicro = r0.microBatch() > 0 ? r0.microBatch() : members.get(0).state.net().trainingBatch();
             micro = Math.max(1, soloMicro / k);
