@@ -49,6 +49,37 @@ class KernelChecksTest {
         }
     }
 
+    /**
+     * An ensemble's grouped convolutions (unet-s/m members: cin, cout, k, resolution per member) at 2 and 4 members,
+     * 1 and 2 threads, with gradients: the im2col way (unfold + batched GEMM, no oneDNN) is always right, and the
+     * way ConvPaths takes is right.
+     */
+    @Test
+    void groupedTrainingConvolutionsMatchFloat64AtOneAndTwoThreads() {
+        long[][] perMember = {{1, 12, 3, 16}, {12, 12, 3, 16}, {12, 24, 3, 8}, {24, 24, 3, 4}, {36, 12, 1, 16}, {12, 1, 3, 16}, {48, 24, 3, 8}};
+        int before = Torch.threads();
+        try {
+            for (int t : new int[] {1, 2}) {
+                Torch.setThreads(t);
+                for (int k : new int[] {2, 4}) {
+                    for (long[] s : perMember) {
+                        long cin = k * s[0];
+                        long cout = k * s[1];
+                        int pad = (int) s[2] / 2;
+                        var key = new ConvPaths.Key(8, cin, cout, s[2], 1, pad, s[3], s[3], t, false, true, k);
+                        double gemm = KernelChecks.conv(cin, cout, (int) s[2], 1, pad, s[3], s[3], 8, ConvPaths.GEMM, true, false, 3, k);
+                        assertThat(gemm).as(key.describe() + " as " + ConvPaths.name(ConvPaths.GEMM)).isLessThan(ConvPaths.BOUND);
+                        int way = ConvPaths.chosen(key);
+                        double e = KernelChecks.conv(cin, cout, (int) s[2], 1, pad, s[3], s[3], 8, way, true, false, 5, k);
+                        assertThat(e).as(key.describe() + " as " + ConvPaths.name(way)).isLessThan(ConvPaths.BOUND);
+                    }
+                }
+            }
+        } finally {
+            Torch.setThreads(before);
+        }
+    }
+
     @Test
     void relativeErrorIsInfiniteForNonFiniteValues() {
         assertThat(NetChecks.relative(new double[] {1, 2}, new double[] {1, 2})).isZero();
