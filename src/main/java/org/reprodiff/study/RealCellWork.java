@@ -31,7 +31,6 @@ import org.reprodiff.train.ConsistencySampler;
 import org.reprodiff.train.Ensemble;
 import org.reprodiff.train.EnsembleTuning;
 import org.reprodiff.train.Runs;
-import org.reprodiff.train.TrainOptions;
 import org.reprodiff.train.TrainRun;
 import org.reprodiff.util.Torch;
 import org.reprodiff.util.UserException;
@@ -89,16 +88,14 @@ public final class RealCellWork implements CellWork {
      */
     @Override
     public String groupKey(CellSpec c, Path runDir) {
-        if (!Architectures.ensembles(c.arch()) || "ct".equals(c.precond()) || Checkpoint.exists(runDir)) {
+        if (!Architectures.ensembles(c.arch()) || Checkpoint.exists(runDir)) {
             return null;
         }
-        TrainOptions o = builder(c, runDir).build().options();
-        if (o.dropout() > 0 || o.clip() > 0) {
+        TrainRun r = builder(c, runDir).build();
+        if (Ensemble.incompatible(List.of(r)) != null) { // ct, dropout, clipping: alone
             return null;
         }
-        return String.join("|", o.arch(), String.valueOf(o.batch()), String.valueOf(o.lr()), String.valueOf(o.warmupKimg()),
-                String.valueOf(o.emaHalflifeKimg()), String.valueOf(o.emaRampup()), String.valueOf(o.precond()),
-                c.data().spec(), String.valueOf(c.data().resize()));
+        return Ensemble.key(r.options()) + "|" + c.data().spec() + "|" + c.data().resize();
     }
 
     /** Measured once per CPU, thread count, architecture, image shape and batch ({@link EnsembleTuning}). */

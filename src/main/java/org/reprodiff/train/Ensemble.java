@@ -73,9 +73,7 @@ public final class Ensemble {
             if (o.ct() || o.dropout() > 0 || o.clip() > 0 || !"cpu".equals(o.device())) {
                 return r.out() + ": consistency training, dropout, clipping or a GPU (ensembles take none)";
             }
-            if (!o.arch().equals(a.arch()) || o.batch() != a.batch() || o.lr() != a.lr() || o.warmupKimg() != a.warmupKimg()
-                    || o.emaHalflifeKimg() != a.emaHalflifeKimg() || o.emaRampup() != a.emaRampup()
-                    || !String.valueOf(o.precond()).equals(String.valueOf(a.precond()))) {
+            if (!key(o).equals(key(a))) {
                 return r.out() + ": architecture, batch, lr, warm-up, EMA or preconditioning differ from " + runs.get(0).out();
             }
             if (r.data().channels() != d.channels() || r.data().height() != d.height() || r.data().width() != d.width()) {
@@ -83,6 +81,12 @@ public final class Ensemble {
             }
         }
         return null;
+    }
+
+    /** What the members of one ensemble must share: architecture, batch, lr, warm-up, EMA and preconditioning. */
+    public static String key(TrainOptions o) {
+        return String.join("|", o.arch(), String.valueOf(o.batch()), String.valueOf(o.lr()), String.valueOf(o.warmupKimg()),
+                String.valueOf(o.emaHalflifeKimg()), String.valueOf(o.emaRampup()), String.valueOf(o.precond()));
     }
 
     /** Called after every step with the fraction of all members' images done. */
