@@ -14,8 +14,10 @@ import java.util.List;
 /**
  * The copy detector's encoder: three levels of two 3×3 convolutions (GroupNorm + SiLU) at widths w, 2w, 4w with
  * 2×2 average pooling between them, then the (4w × H/4 × W/4) map flattened into a linear descriptor. Flattening
- * rather than pooling keeps where things are; invariance to small shifts is learned from the training edits. At
- * 16×16 Fashion-MNIST, 1500 steps: flattening AUC 0.921, a further 2×2 average pool before it 0.915.
+ * rather than pooling keeps where things are; the copy detector centres its inputs (score.CopyEdits.center), and
+ * the rest of the invariance to small shifts is learned from the training edits. At 16×16 Fashion-MNIST, 1500
+ * steps, uncentred: flattening AUC 0.921, a further 2×2 average pool before it 0.915. Centred: width 16 0.982,
+ * width 32 0.985 at 2.5× the time, dim 256 0.983.
  * The output rows are not normalised here (the similarity does it).
  */
 public final class CopyEncoder extends NetBlock {

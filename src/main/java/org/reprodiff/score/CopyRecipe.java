@@ -13,7 +13,7 @@ import org.reprodiff.util.UserException;
 public record CopyRecipe(int width, int dim, int batch, int steps, double lr, double temperature, double koleo,
         int hardPool) {
     /** Bumped whenever the training procedure changes what a recipe produces (part of the cache key). */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final CopyRecipe DEFAULT = new CopyRecipe(
             Integer.getInteger("reprodiff.copy.width", 16), Integer.getInteger("reprodiff.copy.dim", 128),
             Integer.getInteger("reprodiff.copy.batch", 128), Integer.getInteger("reprodiff.copy.steps", 1500),

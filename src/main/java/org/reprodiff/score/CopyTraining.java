@@ -26,7 +26,7 @@ import org.reprodiff.util.Torch;
  * same image is the positive, every other view a negative) plus λ·KoLeo, −mean log(distance to the nearest
  * negative), which spreads the descriptors over the sphere as SSCD's entropy term does. Half of each batch is
  * hard: a quarter are images of a fixed pool and a quarter their nearest pixel-space neighbours in that pool.
- * Every draw is a function of (seed, step).
+ * Every draw is a function of (seed, step). The encoder sees each view centred ({@link #prepare}).
  */
 public final class CopyTraining {
     static final long STREAM_INIT = 0xC0E1;
@@ -68,7 +68,7 @@ public final class CopyTraining {
                     ParameterStore ps = new ParameterStore(sub, false);
                     NDArray loss;
                     try (GradientCollector gc = sub.getEngine().newGradientCollector()) {
-                        NDArray z = Similarity.normalizeRows(enc.encode(ps, views, true));
+                        NDArray z = Similarity.normalizeRows(enc.encode(ps, prepare(views), true));
                         loss = loss(z, masks, r);
                         gc.backward(loss);
                     }
@@ -177,9 +177,14 @@ public final class CopyTraining {
         return new int[][] {idx, nn};
     }
 
+    /** What the encoder sees of an image: its centred form ({@link CopyEdits#center}), in training and in use. */
+    static NDArray prepare(NDArray x) {
+        return Torch.noGrad(() -> CopyEdits.center(x));
+    }
+
     /** Descriptors (B, dim), unit rows, without autograd. */
     static NDArray embed(CopyEncoder enc, NDArray images) {
         return Torch.noGrad(() -> Similarity.normalizeRows(
-                enc.encode(new ParameterStore(images.getManager(), false), images, false)));
+                enc.encode(new ParameterStore(images.getManager(), false), prepare(images), false)));
     }
 }

@@ -24,7 +24,8 @@ import org.reprodiff.util.UserException;
  * threshold, calibration). numpy reads it: {@code json.loads(bytes(np.load(f)["meta"]))}.
  */
 public final class LearnedSimilarity implements Similarity, AutoCloseable {
-    public static final String FORMAT = "reprodiff-copy-detector-1";
+    /** Format 2 encodes centred images ({@link CopyEdits#center}); format 1 did not, so its files are refused. */
+    public static final String FORMAT = "reprodiff-copy-detector-2";
     private final CopyEncoder encoder;
     private final ObjectNode meta;
     private final NDManager manager;
@@ -146,6 +147,10 @@ public final class LearnedSimilarity implements Similarity, AutoCloseable {
         ObjectNode meta;
         try {
             JsonNode n = Json.MAPPER.readTree(new String(b, StandardCharsets.UTF_8));
+            if (n instanceof ObjectNode o && "reprodiff-copy-detector-1".equals(o.path("format").asText())) {
+                throw UserException.of(file, "a copy detector of an older format (1, uncentred images): train a"
+                        + " new one (score calibrate --similarity learned)");
+            }
             if (!(n instanceof ObjectNode o) || !FORMAT.equals(o.path("format").asText())) {
                 throw UserException.of(file, "not a " + FORMAT + " file");
             }

@@ -46,6 +46,20 @@ class LearnedSimilarityCliTest {
         oneLine(CliTestSupport.run("score", "embed", s.toString(), "--similarity", "learned:" + bad, "--out",
                 out.toString()), "bad.npz");
         assertThat(out).doesNotExist();
+        // a detector of format 1 encoded uncentred images: its descriptors would mean something else now
+        Path old = dir.resolve("old.npz");
+        byte[] json = "{\"format\":\"reprodiff-copy-detector-1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        double[] bytes = new double[json.length];
+        for (int i = 0; i < json.length; i++) {
+            bytes[i] = json[i];
+        }
+        org.reprodiff.noise.Npy.writeNpz(old, java.util.Map.of("meta",
+                new org.reprodiff.noise.NpyArray("|u1", new long[] {json.length}, bytes)));
+        CliTestSupport.Result r = CliTestSupport.run("score", "embed", s.toString(), "--similarity", "learned:" + old,
+                "--out", out.toString());
+        oneLine(r, "old.npz");
+        assertThat(r.err()).contains("older format");
+        assertThat(out).doesNotExist();
     }
 
     @Test

@@ -95,7 +95,8 @@ class CopyDetectorTest {
             // a shifted copy's nearest training image is its source more often in the detector's space than in pixels
             double pixel = sourceFound(new PixelSimilarity(), sh, s);
             double learned = sourceFound(detector, sh, s);
-            assertThat(learned).isGreaterThan(pixel + 0.2);
+            // measured: pixel 0.125, learned 1.0 (0.70 before the detector centred its inputs)
+            assertThat(learned).isGreaterThan(0.9).isGreaterThan(pixel + 0.5);
         }
     }
 

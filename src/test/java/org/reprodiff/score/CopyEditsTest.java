@@ -77,4 +77,48 @@ class CopyEditsTest {
             assertThat(c).isNotEqualTo(a);
         }
     }
+
+    /**
+     * Centring is the detector's built-in shift invariance: an image with a black margin and its integer shifts
+     * (content kept) have one canonical form, whose brightness centroid is the image centre.
+     */
+    @Test
+    void centringMakesShiftedCopiesOfAMarginedImageEqual() {
+        int h = 16;
+        float[] v = new float[h * h];
+        java.util.Arrays.fill(v, -1f);
+        float[] blob = random(6 * 5, 13);
+        for (int i = 0; i < 6; i++) {
+            for (int j = 0; j < 5; j++) {
+                v[(5 + i) * h + 6 + j] = blob[i * 5 + j] * 0.5f + 0.5f; // bright enough to count as mass
+            }
+        }
+        try (NDManager m = Torch.newManager()) {
+            NDArray x = m.create(v, new Shape(1, 1, h, h));
+            NDArray shifted = Torch.noGrad(() -> CopyEdits.resample(x.repeat(0, 3), m.ones(new Shape(3)),
+                    m.create(new float[] {2, -1, 0}), m.create(new float[] {-2, 1, 3})));
+            float[] want = Torch.noGrad(() -> CopyEdits.center(x)).toFloatArray();
+            float[] got = Torch.noGrad(() -> CopyEdits.center(shifted)).toFloatArray();
+            float[] before = shifted.toFloatArray();
+            double movedBefore = 0;
+            for (int b = 0; b < 3; b++) {
+                for (int i = 0; i < want.length; i++) {
+                    assertThat(got[b * want.length + i]).as("copy %d pixel %d", b, i).isCloseTo(want[i], within(1e-4f));
+                    movedBefore = Math.max(movedBefore, Math.abs(before[b * want.length + i] - v[i]));
+                }
+            }
+            assertThat(movedBefore).isGreaterThan(0.5);
+            double mass = 0;
+            double cy = 0;
+            double cx = 0;
+            for (int i = 0; i < want.length; i++) {
+                double w = Math.max(0, (want[i] + 1) / 2 - CopyEdits.MASS_FLOOR);
+                mass += w;
+                cy += w * (i / h);
+                cx += w * (i % h);
+            }
+            assertThat(cy / mass).isCloseTo((h - 1) / 2.0, within(0.25));
+            assertThat(cx / mass).isCloseTo((h - 1) / 2.0, within(0.25));
+        }
+    }
 }
