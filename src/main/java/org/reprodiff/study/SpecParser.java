@@ -481,10 +481,17 @@ public final class SpecParser {
         if (backend != null && !backend.matches(Known.SIMILARITY)) {
             errors.add("similarity.backend: unknown '" + backend + "' (expected pixel, pca, pca:K, learned, learned:FILE or sscd:FILE)");
         }
+        double rpT = Double.NaN;
+        if (node.has("rpThreshold")) {
+            if (!node.get("rpThreshold").isNumber() || node.get("rpThreshold").asDouble() <= -1 || node.get("rpThreshold").asDouble() >= 1) {
+                errors.add("similarity.rpThreshold: must be a number in (-1, 1)");
+            } else {
+                rpT = node.get("rpThreshold").asDouble();
+            }
+        }
         boolean learned = backend != null && backend.startsWith("learned");
         if (learned && !node.has("threshold")) {
             // the detector's calibrated threshold, filled in when the study starts (and recorded in study.json)
-            double rpT = node.path("rpThreshold").isNumber() ? node.get("rpThreshold").asDouble() : Double.NaN;
             return new SimilaritySpec(backend, Double.NaN, rpT);
         }
         if (!node.has("threshold") || !node.get("threshold").isNumber()) {
@@ -495,13 +502,8 @@ public final class SpecParser {
         if (t <= -1 || t >= 1) {
             errors.add("similarity.threshold: must be in (-1, 1)");
         }
-        double rpT = t;
-        if (node.has("rpThreshold")) {
-            if (!node.get("rpThreshold").isNumber() || node.get("rpThreshold").asDouble() <= -1 || node.get("rpThreshold").asDouble() >= 1) {
-                errors.add("similarity.rpThreshold: must be a number in (-1, 1)");
-            } else {
-                rpT = node.get("rpThreshold").asDouble();
-            }
+        if (Double.isNaN(rpT)) {
+            rpT = t;
         }
         return new SimilaritySpec(backend, t, rpT);
     }

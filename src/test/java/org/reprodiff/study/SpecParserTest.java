@@ -44,7 +44,10 @@ class SpecParserTest {
         StudySpec demo = SpecParser.preset("demo", DataSizer.BUILTIN, Map.of());
         assertThat(demo.data().spec()).isEqualTo("fashion-mnist-mini");
         assertThat(demo.data().resize()).isEqualTo(16);
-        assertThat(demo.similarity()).isEqualTo(new StudySpec.SimilaritySpec("pixel", 0.98, 0.9));
+        assertThat(demo.similarity().backend()).isEqualTo("learned");
+        assertThat(demo.similarity().threshold()).isNaN(); // the detector's calibrated one, filled in at the start
+        assertThat(demo.similarity().rpThreshold()).isEqualTo(0.6);
+        assertThat(demo.similarity().resolved(0.93)).isEqualTo(new StudySpec.SimilaritySpec("learned", 0.93, 0.6));
         // unet-s and unet-m at 4 sizes, the optimum at 4
         assertThat(Plan.of(demo).cells()).hasSize(12);
         assertThat(Plan.of(demo).cells().stream().filter(c -> c.name().equals("unet-m")).map(CellSpec::n))
@@ -149,6 +152,13 @@ class SpecParserTest {
              "models": [{"name": "m", "arch": "unet-s", "kimg": 1}],
              "similarity": {"backend": "pixel", "threshold": 0.98, "rpThreshold": 1.5}}
             """), "z.json", d -> 10000, Map.of()))
+                .hasMessageContaining("1 error: similarity.rpThreshold: must be a number in (-1, 1)");
+        // the learned back end, whose copy threshold comes from calibration, checks its RP threshold too
+        assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
+            {"name": "x", "data": "shapes", "sizes": [4, 16], "seeds": "0-3", "sampler": {"name": "heun", "steps": 18},
+             "models": [{"name": "m", "arch": "unet-s", "kimg": 1}],
+             "similarity": {"backend": "learned", "rpThreshold": "high"}}
+            """), "w.json", d -> 10000, Map.of()))
                 .hasMessageContaining("1 error: similarity.rpThreshold: must be a number in (-1, 1)");
         assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
             {"name": "x", "data": "shapes", "sizes": [4], "seeds": "0-3", "models": [{"name": "m", "arch": "unet-s", "kimg": 1}],
