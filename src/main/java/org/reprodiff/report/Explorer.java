@@ -79,8 +79,9 @@ final class Explorer {
         CellWork.Nearest nn;
         try {
             nn = work == null ? null : work.nearest(c, Plan.samplesDir(dir, c, s), sp.count());
-        } catch (RuntimeException e) {
-            // the training data may not be on this machine (a report built elsewhere): show the samples alone
+        } catch (org.reprodiff.util.UserException e) {
+            // the training data may not be on this machine (a report built elsewhere): show the samples alone.
+            // Only that kind of error: any other is a bug and must not be hidden.
             nn = null;
         }
         if (nn == null) {

@@ -49,8 +49,8 @@ public record SamplerSpec(String sampler, int steps, String schedule, double sig
         return out;
     }
 
-    /** derive() stream of salted step-noise seeds. */
-    static final long STEP_NOISE_STREAM = 0x5a17L;
+    /** derive() stream of salted step-noise seeds (and of a study cell's salt). */
+    public static final long STEP_NOISE_STREAM = 0x5a17L;
 
     public static SamplerSpec of(String sampler, int steps) {
         return new SamplerSpec(sampler, steps, "edm", 80, 0.002, 7, null);

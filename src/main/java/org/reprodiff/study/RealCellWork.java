@@ -213,7 +213,7 @@ public final class RealCellWork implements CellWork {
         if (!SamplerSpec.PER_MODEL.equals(s.options().path("step_noise").asText(SamplerSpec.SHARED))) {
             return spec;
         }
-        return spec.withStepNoiseSalt(Torch.derive(c.name().hashCode(), 0x5a17, c.seed()) | 1);
+        return spec.withStepNoiseSalt(Torch.derive(c.name().hashCode(), org.reprodiff.sample.SamplerSpec.STEP_NOISE_STREAM, c.seed()) | 1);
     }
 
     static org.reprodiff.sample.SamplerSpec samplerSpec(SamplerSpec s) {

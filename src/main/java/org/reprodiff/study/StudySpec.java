@@ -94,7 +94,13 @@ public record StudySpec(String name, DataSpec data, List<Integer> sizes, long su
 
         /** "pixel > 0.98", or "pixel > 0.98 (RP: > 0.9)". */
         public String describe() {
-            return backend + " > " + threshold + (rpThreshold != threshold ? " (RP: > " + rpThreshold + ")" : "");
+            return backend + " > " + shown(threshold) + (rpThreshold != threshold ? " (RP: > " + shown(rpThreshold) + ")" : "");
+        }
+
+        /** At most 4 decimals: a calibrated threshold (0.9308794140815735) reads 0.9309. */
+        private static String shown(double t) {
+            return new java.math.BigDecimal(t).setScale(4, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros()
+                    .toPlainString();
         }
     }
 }

@@ -48,6 +48,7 @@ class SpecParserTest {
         assertThat(demo.similarity().threshold()).isNaN(); // the detector's calibrated one, filled in at the start
         assertThat(demo.similarity().rpThreshold()).isEqualTo(0.6);
         assertThat(demo.similarity().resolved(0.93)).isEqualTo(new StudySpec.SimilaritySpec("learned", 0.93, 0.6));
+        assertThat(demo.similarity().resolved(0.9308794140815735).describe()).isEqualTo("learned > 0.9309 (RP: > 0.6)");
         // unet-s and unet-m at 4 sizes, the optimum at 4
         assertThat(Plan.of(demo).cells()).hasSize(12);
         assertThat(Plan.of(demo).cells().stream().filter(c -> c.name().equals("unet-m")).map(CellSpec::n))
@@ -153,6 +154,12 @@ class SpecParserTest {
              "similarity": {"backend": "pixel", "threshold": 0.98, "rpThreshold": 1.5}}
             """), "z.json", d -> 10000, Map.of()))
                 .hasMessageContaining("1 error: similarity.rpThreshold: must be a number in (-1, 1)");
+        assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
+            {"name": "x", "data": "shapes", "sizes": [4, 16], "seeds": "0-3", "sampler": {"name": "heun", "steps": 18},
+             "models": [{"name": "ct", "arch": "unet-s", "precond": "ct", "kimg": 1, "options": {"ct_steps": 0}}],
+             "similarity": {"backend": "pixel", "threshold": 0.9}}
+            """), "c.json", d -> 10000, Map.of()))
+                .hasMessageContaining("1 error: models[0].options.ct_steps: must be a whole number ≥ 1, got 0");
         // the learned back end, whose copy threshold comes from calibration, checks its RP threshold too
         assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
             {"name": "x", "data": "shapes", "sizes": [4, 16], "seeds": "0-3", "sampler": {"name": "heun", "steps": 18},
