@@ -127,7 +127,8 @@ public final class CopyEdits {
      * Each image moved (sub-pixel, bilinear) so that the centroid of its brightness mass max(0, (x + 1)/2 −
      * {@link #MASS_FLOOR}) lies at the image centre; a black image stays. An image with a black margin and its
      * shifted copies have one canonical form, so the detector need not learn that invariance from a few pixels: at
-     * 16×16 Fashion-MNIST it lifted the AUC from 0.921 to 0.979 and cut missed one-pixel shifts from 30% to 3%.
+     * 16×16 Fashion-MNIST it lifted the AUC from 0.921 to 0.982 (0.979 without the floor) and cut missed one-pixel
+     * shifts from 30% to 3%.
      */
     public static NDArray center(NDArray x) {
         NDManager m = x.getManager();
