@@ -83,4 +83,14 @@ class LearnedSimilarityCliTest {
         oneLine(CliTestSupport.run("score", "gl", s.toString(), "--data", "fashion-mnist-mini", "--resize", "30",
                 "--similarity", "learned"), "30×30");
     }
+
+    /** --fit-data is resized to the samples' side: 16×16 samples of a resized set once got a 28×28 fit, refused late. */
+    @Test
+    void fitDataIsResizedToTheSamples(@TempDir Path dir) {
+        Path s = samples(dir, 1, 16);
+        CliTestSupport.Result r = CliTestSupport.run("score", "rp", s.toString(), s.toString(), "--similarity", "pca:8",
+                "--fit-data", "fashion-mnist-mini", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"rp\"");
+    }
 }
