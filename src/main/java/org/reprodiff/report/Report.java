@@ -131,12 +131,26 @@ public final class Report {
         h.append("<h2>Findings</h2>\n<ul>\n");
         Map<String, Map<Integer, JsonNode>> mm = v.pairSeries(main, "model-model");
         boolean any = false;
-        for (var e : mm.entrySet()) {
+        // A dip needs three sizes; a study of one or two (fig1) is read pair by pair at each N instead.
+        boolean alongN = v.sizes().size() >= 3;
+        for (var e : alongN ? mm.entrySet() : Map.<String, Map<Integer, JsonNode>>of().entrySet()) {
             int[] ns = e.getValue().keySet().stream().mapToInt(Integer::intValue).toArray();
             double[] rp = e.getValue().values().stream().mapToDouble(p -> p.get("rp").asDouble()).toArray();
             Dip d = Dip.detect("RP(" + e.getKey() + ")", ns, rp);
             any |= d.shown();
             h.append("<li>").append(Html.esc(d.text())).append("</li>\n");
+        }
+        for (int n : alongN ? List.<Integer>of() : v.sizes()) {
+            Map<String, Double> atN = new LinkedHashMap<>();
+            mm.forEach((pair, byN) -> {
+                if (byN.containsKey(n)) {
+                    atN.put(pair, byN.get(n).get("rp").asDouble());
+                }
+            });
+            PairSummary ps = PairSummary.of(atN);
+            if (ps != null) {
+                h.append("<li>").append(Html.esc(ps.text(n))).append("</li>\n");
+            }
         }
         for (String m : v.labels(true)) {
             StringBuilder b = new StringBuilder("GL(" + m + "): ");
@@ -156,7 +170,8 @@ public final class Report {
             h.append(any ? "<p class=\"ok\">At least one model pair shows RP's dip-and-recovery.</p>\n"
                     : "<p class=\"warn\">No model pair shows RP's dip-and-recovery with these sizes and budgets (numbers above).</p>\n");
         }
-        if (ts.size() >= 2) {
+        // Only crossings inside the size range can be ordered; where every one lies outside, the lines above say where.
+        if (ts.size() >= 2 && ts.stream().anyMatch(t -> !Double.isNaN(t.log2n()))) {
             String order = String.join(" < ", ts.stream().map(Transition::model).toList());
             h.append(Transition.strictlyIncreasing(ts)
                     ? "<p class=\"ok\">The transition moves to larger N with the models' order (" + Html.esc(order) + ").</p>\n"

@@ -93,6 +93,26 @@ class ReportTest {
         assertThat(Dip.detect("RP", ns, new double[] {0.7, 0.68, 0.67, 0.9, 0.9}).shown()).isFalse(); // within margin
     }
 
+    /** fig1 reads its one N pair by pair: the lowest pair is named, and an even count takes the middle two. */
+    @Test
+    void pairSummaryNamesTheLowestPairAndTakesTheMedian() {
+        java.util.Map<String, Double> rp = new java.util.LinkedHashMap<>();
+        rp.put("a vs b", 0.80);
+        rp.put("a vs c", 0.57);
+        rp.put("b vs c", 0.73);
+        rp.put("c vs d", 0.71);
+        PairSummary s = PairSummary.of(rp);
+        assertThat(s.min()).isEqualTo(0.57);
+        assertThat(s.minPair()).isEqualTo("a vs c");
+        assertThat(s.median()).isEqualTo(0.72, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(s.maxPair()).isEqualTo("a vs b");
+        assertThat(s.text(4096)).isEqualTo("RP between models at N=2^12, over 4 pairs: lowest 0.57 (a vs c), median 0.72, "
+                + "highest 0.80 (a vs b)");
+        rp.remove("c vs d");
+        assertThat(PairSummary.of(rp).median()).isEqualTo(0.73);
+        assertThat(PairSummary.of(java.util.Map.of())).isNull();
+    }
+
     @Test
     void transitionIsWhereGlCrossesOneHalfInLog2N() {
         int[] ns = {16, 32, 64};
