@@ -115,6 +115,13 @@ public final class PcaSimilarity implements Similarity, AutoCloseable {
     @Override
     public NDArray embed(NDArray images) {
         NDArray flat = images.reshape(images.getShape().get(0), -1);
+        // images of another size than the fit's would fail inside matMul with a native stack trace
+        if (flat.getShape().get(1) != mean.getShape().get(1)) {
+            Shape s = images.getShape();
+            throw new UserException("--similarity " + name() + ": images are " + s.get(1) + "×" + s.get(2) + "×" + s.get(3)
+                    + " (" + flat.getShape().get(1) + " values) but the PCA was fitted on images of "
+                    + mean.getShape().get(1) + " values");
+        }
         return Similarity.normalizeRows(flat.sub(mean).matMul(whiten));
     }
 

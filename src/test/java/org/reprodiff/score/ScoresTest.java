@@ -162,4 +162,18 @@ class ScoresTest {
             assertThat(Math.abs(e[0])).isCloseTo(1f, within(1e-5f));
         }
     }
+
+    /** Images of another size than the fit's get one line naming the option, not a native matMul error. */
+    @Test
+    void pcaRefusesImagesOfAnotherSize() {
+        ImageSet fit = Datasets.load("fashion-mnist-mini", "train", 8, null);
+        ImageSet other = Datasets.load("fashion-mnist-mini", "train", 12, null);
+        try (var m = org.reprodiff.util.Torch.newManager()) {
+            PcaSimilarity p = PcaSimilarity.fit(fit, 4, m);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.embed(other.batch(m, new int[] {0, 1})))
+                    .isInstanceOf(org.reprodiff.util.UserException.class)
+                    .hasMessage("--similarity pca:4: images are 1×12×12 (144 values) but the PCA was fitted on images "
+                            + "of 64 values");
+        }
+    }
 }
