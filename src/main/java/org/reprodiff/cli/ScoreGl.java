@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.reprodiff.data.ImageSet;
 import org.reprodiff.score.SampleSet;
 import org.reprodiff.score.Scores;
@@ -44,7 +45,9 @@ final class ScoreGl implements Callable<Integer> {
         try (NDManager m = Torch.newManager()) {
             // pca is fitted on the whole split (the data distribution), not on a small training subset
             Scores.checkTrainShape(x, t); // before a detector is trained for nothing
-            Similarity s = Similarity.of(sim.similarity, () -> ts.withoutSubset().load(), () -> ts.heldOut().load(), m);
+            // without a subset the whole split is t itself: reading and resizing 60000 images again cost about 2 s
+            Supplier<ImageSet> whole = ts.n() == null ? () -> t : () -> ts.withoutSubset().load();
+            Similarity s = Similarity.of(sim.similarity, whole, () -> ts.heldOut().load(), m);
             Scores.Gl r = Scores.gl(x, t, s, sim.threshold(s), sim.bootstrapSeed);
             PrintWriter out = spec.commandLine().getOut();
             if (sim.json) {
