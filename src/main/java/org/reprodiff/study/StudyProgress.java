@@ -7,7 +7,9 @@ import org.reprodiff.util.Progress;
 /**
  * One status line: cells done/left of this process's share, the current cell and stage with its progress,
  * and the ETA. ETA = elapsed · remaining cost / done cost, where a cell's cost is its kimg (a reference
- * counts 1% of the largest) and the current cell counts by its fraction done.
+ * counts 1% of the largest) and the current cell counts by its fraction done. Beside other workers (study --jobs),
+ * cells they finish are counted as they finish ({@link #watch}), so that this process's line does not read
+ * "0/7 done, ETA 1h31m" while another process has trained every cell but the one this process holds.
  */
 final class StudyProgress {
     private final String study;
@@ -20,6 +22,10 @@ final class StudyProgress {
     private double doneCost;
     private long lastPrint;
     private volatile boolean quiet;
+    private Runnable watcher = () -> { };
+    private boolean watching;
+    /** The current cell's share of the cost while the watcher runs, so that its lines keep the same ETA basis. */
+    private double inFlight;
 
     StudyProgress(String study, int total, double totalCost, PrintStream out) {
         this.study = study;
@@ -32,6 +38,11 @@ final class StudyProgress {
         quiet = q;
     }
 
+    /** Runs before each status line: counts cells that other processes finished in the meantime. */
+    void watch(Runnable w) {
+        watcher = w;
+    }
+
     /** A sink for one cell: fraction of the cell, status of its stage. */
     ProgressSink cell(String name, double cost) {
         return (fraction, status) -> print(name, status, doneCost + cost * Math.max(0, Math.min(1, fraction)), false);
@@ -40,7 +51,7 @@ final class StudyProgress {
     void cellDone(String name, double cost, String how) {
         done++;
         doneCost += cost;
-        print(name, how, doneCost, true);
+        print(name, how, doneCost + (watching ? inFlight : 0), true);
     }
 
     private synchronized void print(String cell, String status, double costNow, boolean force) {
@@ -49,6 +60,17 @@ final class StudyProgress {
             return;
         }
         lastPrint = now;
+        if (!force && !watching) {
+            double before = doneCost;
+            inFlight = costNow - doneCost;
+            watching = true; // the watcher's own cellDone calls print again
+            try {
+                watcher.run();
+            } finally {
+                watching = false;
+            }
+            costNow += doneCost - before;
+        }
         double elapsed = (now - start) / 1e9;
         // no estimate from the first seconds (one step in 0.1 s extrapolated to hours)
         String eta = costNow > 0 && totalCost > costNow && elapsed >= 5

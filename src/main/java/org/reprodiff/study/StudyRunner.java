@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.reprodiff.study.Plan.PairSpec;
 import org.reprodiff.study.StudySpec.SamplerSpec;
@@ -99,6 +101,19 @@ public final class StudyRunner {
         }
         StudyProgress progress = new StudyProgress(plan.spec().name(), mine, totalCost, System.err);
         progress.quiet(quiet);
+        // a cell enters the progress once: here, or found finished or busy in the loop below
+        Set<Integer> counted = ConcurrentHashMap.newKeySet();
+        if (withWorkers) {
+            progress.watch(() -> {
+                for (int i = 0; i < plan.cells().size(); i++) {
+                    CellSpec c = plan.cells().get(i);
+                    if (shard.owns(i) && !counted.contains(i) && Files.isRegularFile(Plan.resultFile(out, c))
+                            && counted.add(i)) {
+                        progress.cellDone(c.label() + " n=" + c.n(), cost(c, maxKimg), "done in another worker");
+                    }
+                }
+            });
+        }
         int done = 0;
         int busy = 0;
         int didRun = 0;
@@ -111,7 +126,9 @@ public final class StudyRunner {
             String what = c.label() + " n=" + c.n();
             if (Files.isRegularFile(Plan.resultFile(out, c))) {
                 done++;
-                progress.cellDone(what, cost, "already done");
+                if (counted.add(i)) {
+                    progress.cellDone(what, cost, "already done");
+                }
                 continue;
             }
             Path dir = Plan.cellDir(out, c);
@@ -119,7 +136,9 @@ public final class StudyRunner {
             if (lock.isEmpty()) {
                 busy++;
                 if (withWorkers) {
-                    progress.cellDone(what, cost, "in another worker");
+                    if (counted.add(i)) {
+                        progress.cellDone(what, cost, "in another worker");
+                    }
                 } else {
                     log.println("study: " + what + " is being worked on by " + CellLock.holder(dir.resolve("cell.lock"))
                             + "; skipped");
@@ -129,7 +148,9 @@ public final class StudyRunner {
             try (CellLock l = lock.get()) {
                 if (Files.isRegularFile(Plan.resultFile(out, c))) {
                     done++;
-                    progress.cellDone(what, cost, "already done");
+                    if (counted.add(i)) {
+                        progress.cellDone(what, cost, "already done");
+                    }
                     continue;
                 }
                 ProgressSink sink = progress.cell(what, cost);
@@ -139,7 +160,9 @@ public final class StudyRunner {
                 runCell(c, dir, sink);
                 didRun++;
                 ran.add(c.folder());
-                progress.cellDone(what, cost, "done");
+                if (counted.add(i)) {
+                    progress.cellDone(what, cost, "done");
+                }
             }
         }
         int[] pairs = runPairs(false);
