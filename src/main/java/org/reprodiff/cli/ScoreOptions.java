@@ -49,9 +49,10 @@ final class ScoreOptions {
                 // pooled samples may fit pca, but the learned detector belongs to a data set: Similarity.of refuses
                 return Similarity.of(similarity, "learned".equals(similarity) ? null : pooled, null, m);
             }
-            Integer side = fitSide(pooled.get());
-            return Similarity.of(similarity, () -> Datasets.load(pcaData, "train", side, null),
-                    () -> Datasets.load(pcaData, "test", side, null), m);
+            ImageSet train = Datasets.load(pcaData, "train", null, null);
+            Integer side = fitSide(train, pooled.get());
+            Supplier<ImageSet> fit = side == null ? () -> train : () -> Datasets.load(pcaData, "train", side, null);
+            return Similarity.of(similarity, fit, () -> Datasets.load(pcaData, "test", side, null), m);
         }
 
         /**
@@ -59,9 +60,8 @@ final class ScoreOptions {
          * Without it, 16×16 samples of a model trained on resized Fashion-MNIST got a 28×28 detector, trained for
          * 20 minutes on 2 cores and then refused for its shape.
          */
-        private Integer fitSide(ImageSet samples) {
-            ImageSet probe = Datasets.load(pcaData, "train", null, null);
-            boolean same = probe.height() == samples.height() && probe.width() == samples.width();
+        private static Integer fitSide(ImageSet train, ImageSet samples) {
+            boolean same = train.height() == samples.height() && train.width() == samples.width();
             return same || samples.height() != samples.width() ? null : samples.height();
         }
 

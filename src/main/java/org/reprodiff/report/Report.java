@@ -132,24 +132,26 @@ public final class Report {
         Map<String, Map<Integer, JsonNode>> mm = v.pairSeries(main, "model-model");
         boolean any = false;
         // A dip needs three sizes; a study of one or two (fig1) is read pair by pair at each N instead.
-        boolean alongN = v.sizes().size() >= 3;
-        for (var e : alongN ? mm.entrySet() : Map.<String, Map<Integer, JsonNode>>of().entrySet()) {
-            int[] ns = e.getValue().keySet().stream().mapToInt(Integer::intValue).toArray();
-            double[] rp = e.getValue().values().stream().mapToDouble(p -> p.get("rp").asDouble()).toArray();
-            Dip d = Dip.detect("RP(" + e.getKey() + ")", ns, rp);
-            any |= d.shown();
-            h.append("<li>").append(Html.esc(d.text())).append("</li>\n");
-        }
-        for (int n : alongN ? List.<Integer>of() : v.sizes()) {
-            Map<String, Double> atN = new LinkedHashMap<>();
-            mm.forEach((pair, byN) -> {
-                if (byN.containsKey(n)) {
-                    atN.put(pair, byN.get(n).get("rp").asDouble());
+        if (v.sizes().size() >= 3) {
+            for (var e : mm.entrySet()) {
+                int[] ns = e.getValue().keySet().stream().mapToInt(Integer::intValue).toArray();
+                double[] rp = e.getValue().values().stream().mapToDouble(p -> p.get("rp").asDouble()).toArray();
+                Dip d = Dip.detect("RP(" + e.getKey() + ")", ns, rp);
+                any |= d.shown();
+                h.append("<li>").append(Html.esc(d.text())).append("</li>\n");
+            }
+        } else {
+            for (int n : v.sizes()) {
+                Map<String, Double> atN = new LinkedHashMap<>();
+                mm.forEach((pair, byN) -> {
+                    if (byN.containsKey(n)) {
+                        atN.put(pair, byN.get(n).get("rp").asDouble());
+                    }
+                });
+                PairSummary ps = PairSummary.of(atN);
+                if (ps != null) {
+                    h.append("<li>").append(Html.esc(ps.text(n))).append("</li>\n");
                 }
-            });
-            PairSummary ps = PairSummary.of(atN);
-            if (ps != null) {
-                h.append("<li>").append(Html.esc(ps.text(n))).append("</li>\n");
             }
         }
         for (String m : v.labels(true)) {
