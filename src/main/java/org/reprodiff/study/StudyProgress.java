@@ -26,6 +26,7 @@ final class StudyProgress {
     private boolean watching;
     /** The current cell's share of the cost while the watcher runs, so that its lines keep the same ETA basis. */
     private double inFlight;
+    private final java.util.Set<Integer> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     StudyProgress(String study, int total, double totalCost, PrintStream out) {
         this.study = study;
@@ -48,7 +49,11 @@ final class StudyProgress {
         return (fraction, status) -> print(name, status, doneCost + cost * Math.max(0, Math.min(1, fraction)), false);
     }
 
-    void cellDone(String name, double cost, String how) {
+    /** Counts cell {@code index} of the plan as done; a cell already counted (by the watcher or the loop) is ignored. */
+    void cellDone(int index, String name, double cost, String how) {
+        if (!counted.add(index)) {
+            return;
+        }
         done++;
         doneCost += cost;
         print(name, how, doneCost + (watching ? inFlight : 0), true);

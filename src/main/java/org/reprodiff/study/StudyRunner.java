@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.reprodiff.study.Plan.PairSpec;
 import org.reprodiff.study.StudySpec.SamplerSpec;
@@ -101,15 +99,13 @@ public final class StudyRunner {
         }
         StudyProgress progress = new StudyProgress(plan.spec().name(), mine, totalCost, System.err);
         progress.quiet(quiet);
-        // a cell enters the progress once: here, or found finished or busy in the loop below
-        Set<Integer> counted = ConcurrentHashMap.newKeySet();
+        // cells other workers finish count as they finish, not when this loop reaches them (progress counts each once)
         if (withWorkers) {
             progress.watch(() -> {
                 for (int i = 0; i < plan.cells().size(); i++) {
                     CellSpec c = plan.cells().get(i);
-                    if (shard.owns(i) && !counted.contains(i) && Files.isRegularFile(Plan.resultFile(out, c))
-                            && counted.add(i)) {
-                        progress.cellDone(c.label() + " n=" + c.n(), cost(c, maxKimg), "done in another worker");
+                    if (shard.owns(i) && Files.isRegularFile(Plan.resultFile(out, c))) {
+                        progress.cellDone(i, what(c), cost(c, maxKimg), "done in another worker");
                     }
                 }
             });
@@ -123,12 +119,10 @@ public final class StudyRunner {
             }
             CellSpec c = plan.cells().get(i);
             double cost = cost(c, maxKimg);
-            String what = c.label() + " n=" + c.n();
+            String what = what(c);
             if (Files.isRegularFile(Plan.resultFile(out, c))) {
                 done++;
-                if (counted.add(i)) {
-                    progress.cellDone(what, cost, "already done");
-                }
+                progress.cellDone(i, what, cost, "already done");
                 continue;
             }
             Path dir = Plan.cellDir(out, c);
@@ -136,9 +130,7 @@ public final class StudyRunner {
             if (lock.isEmpty()) {
                 busy++;
                 if (withWorkers) {
-                    if (counted.add(i)) {
-                        progress.cellDone(what, cost, "in another worker");
-                    }
+                    progress.cellDone(i, what, cost, "in another worker");
                 } else {
                     log.println("study: " + what + " is being worked on by " + CellLock.holder(dir.resolve("cell.lock"))
                             + "; skipped");
@@ -148,9 +140,7 @@ public final class StudyRunner {
             try (CellLock l = lock.get()) {
                 if (Files.isRegularFile(Plan.resultFile(out, c))) {
                     done++;
-                    if (counted.add(i)) {
-                        progress.cellDone(what, cost, "already done");
-                    }
+                    progress.cellDone(i, what, cost, "already done");
                     continue;
                 }
                 ProgressSink sink = progress.cell(what, cost);
@@ -160,9 +150,7 @@ public final class StudyRunner {
                 runCell(c, dir, sink);
                 didRun++;
                 ran.add(c.folder());
-                if (counted.add(i)) {
-                    progress.cellDone(what, cost, "done");
-                }
+                progress.cellDone(i, what, cost, "done");
             }
         }
         int[] pairs = runPairs(false);
@@ -170,6 +158,10 @@ public final class StudyRunner {
         writeMeta(meta, started, seconds, ran);
         Results.rebuild(plan, out);
         return new Summary(plan.cells().size(), didRun, done, busy, plan.cells().size() - mine, pairs[0], pairs[1], seconds);
+    }
+
+    private static String what(CellSpec c) {
+        return c.label() + " n=" + c.n();
     }
 
     /**

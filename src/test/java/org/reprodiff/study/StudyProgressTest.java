@@ -20,7 +20,7 @@ class StudyProgressTest {
         AtomicInteger polls = new AtomicInteger();
         p.watch(() -> {
             if (polls.getAndIncrement() == 0) {
-                p.cellDone("b n=4", 1, "done in another worker");
+                p.cellDone(1, "b n=4", 1, "done in another worker");
             }
         });
         p.cell("a n=4", 1).update(0.5, "train step 5/10");
@@ -29,5 +29,7 @@ class StudyProgressTest {
         assertThat(lines[0]).contains("cells 1/3 done, 2 left | b n=4: done in another worker");
         assertThat(lines[1]).contains("cells 1/3 done, 2 left | a n=4: train step 5/10");
         assertThat(polls.get()).isEqualTo(1); // the watcher's own line does not poll again
+        p.cellDone(1, "b n=4", 1, "already done"); // the loop reaching b later counts it no second time
+        assertThat(bytes.toString(StandardCharsets.UTF_8).strip().split("\n")).hasSize(2);
     }
 }
