@@ -6,7 +6,7 @@ import org.reprodiff.util.UserException;
 
 /**
  * The named networks. UNets follow EDM's DDPM++ (SongUNet): the paper's {@code unet-64/128/256} (channel_mult
- * [2,2,2], 4 blocks per resolution, attention at 16×16) and a CPU ladder {@code unet-s/m/l} (widths 12/24/48,
+ * [2,2,2], 4 blocks per resolution, attention at 16×16) and a CPU ladder {@code unet-xs/s/m/l} (widths 6/12/24/48,
  * channel_mult [1,2,2], 1 block per resolution, attention only in the bottleneck), each about 4× the
  * parameters of the one before. U-ViTs {@code uvit-s/m} (patch 4, or 2 below 24×24 so that an 8×8 image still
  * has 16 tokens; width 128/192, depth 6/8, 4 heads) and an
@@ -14,7 +14,7 @@ import org.reprodiff.util.UserException;
  */
 public final class Architectures {
     private static final List<String> NAMES = List.of(
-            "unet-s", "unet-m", "unet-l", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
+            "unet-xs", "unet-s", "unet-m", "unet-l", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
 
     private Architectures() {}
 
@@ -29,6 +29,7 @@ public final class Architectures {
         NoiseEmbedding.Type pos = NoiseEmbedding.Type.POSITIONAL;
         int patch = resolution >= 24 ? 4 : 2;
         return switch (arch == null ? "" : arch) {
+            case "unet-xs" -> new UNetConfig(6, ladder, 1, none, dropout, channels, resolution, pos);
             case "unet-s" -> new UNetConfig(12, ladder, 1, none, dropout, channels, resolution, pos);
             case "unet-m" -> new UNetConfig(24, ladder, 1, none, dropout, channels, resolution, pos);
             case "unet-l" -> new UNetConfig(48, ladder, 1, none, dropout, channels, resolution, pos);

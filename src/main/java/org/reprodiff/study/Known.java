@@ -8,7 +8,7 @@ import java.util.List;
  */
 public final class Known {
     public static final List<String> ARCHS = List.of(
-            "unet-s", "unet-m", "unet-l", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
+            "unet-xs", "unet-s", "unet-m", "unet-l", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
     /** Preconditionings, plus "ct" = consistency training. */
     public static final List<String> PRECONDS = List.of("edm", "vp", "ve", "eps", "ct");
     public static final List<String> SAMPLERS = List.of("euler", "heun", "ddim", "dpmpp2m", "edm-stochastic", "euler-ancestral");

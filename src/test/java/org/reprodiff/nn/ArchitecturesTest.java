@@ -22,7 +22,7 @@ import org.reprodiff.util.UserException;
 
 class ArchitecturesTest {
     @ParameterizedTest
-    @ValueSource(strings = {"unet-s", "unet-m", "unet-l", "uvit-s", "uvit-m", "mlp"})
+    @ValueSource(strings = {"unet-xs", "unet-s", "unet-m", "unet-l", "uvit-s", "uvit-m", "mlp"})
     void trainingStepKeepsTheShapeAt28x28x1And32x32x3AndLeavesNoArraysBehind(String arch) {
         for (int[] cr : new int[][] {{1, 28}, {3, 32}}) {
             try (NDManager root = Torch.newManager(); NDManager params = root.newSubManager()) {
@@ -61,12 +61,15 @@ class ArchitecturesTest {
 
     @Test
     void ladderCountsAreAboutFourTimesApart() {
+        long xs = Architectures.create("unet-xs", 1, 28, 0).parameterCount();
         long s = Architectures.create("unet-s", 1, 28, 0).parameterCount();
         long m = Architectures.create("unet-m", 1, 28, 0).parameterCount();
         long l = Architectures.create("unet-l", 1, 28, 0).parameterCount();
+        assertThat(xs).isBetween(30_000L, 60_000L);
         assertThat(s).isBetween(100_000L, 200_000L);
         assertThat(m).isBetween(500_000L, 800_000L);
         assertThat(l).isBetween(2_000_000L, 3_000_000L);
+        assertThat((double) s / xs).isBetween(3.5, 4.5);
         assertThat((double) m / s).isBetween(3.5, 4.5);
         assertThat((double) l / m).isBetween(3.5, 4.5);
     }
@@ -140,7 +143,7 @@ class ArchitecturesTest {
     @Test
     void badInputIsRefusedWithTheOption() {
         assertThatThrownBy(() -> Architectures.create("unet-xl", 1, 28, 0)).isInstanceOf(UserException.class)
-                .hasMessage("--arch: unknown architecture 'unet-xl' (expected unet-s, unet-m, unet-l, unet-64, "
+                .hasMessage("--arch: unknown architecture 'unet-xl' (expected unet-xs, unet-s, unet-m, unet-l, unet-64, "
                         + "unet-128, unet-256, uvit-s, uvit-m, mlp)");
         assertThatThrownBy(() -> new UNetConfig(0, new int[] {1}, 1, null, 0, 1, 28, NoiseEmbedding.Type.POSITIONAL))
                 .isInstanceOf(UserException.class).hasMessageStartingWith("--width:");

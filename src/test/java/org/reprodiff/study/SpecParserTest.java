@@ -40,7 +40,8 @@ class SpecParserTest {
             assertThat(Plan.of(again).cells()).isEqualTo(Plan.of(s).cells());
         }
         StudySpec fig2 = SpecParser.preset("fig2", DataSizer.BUILTIN, Map.of());
-        assertThat(fig2.sizes()).hasSize(11).startsWith(4, 8, 16, 23, 32).endsWith(4096);
+        assertThat(fig2.sizes()).hasSize(14).startsWith(4, 8, 11, 16, 19, 23, 27, 32).endsWith(4096);
+        assertThat(fig2.models().stream().map(StudySpec.ModelSpec::arch)).containsExactly("unet-xs", "unet-s", "unet-m");
         StudySpec demo = SpecParser.preset("demo", DataSizer.BUILTIN, Map.of());
         assertThat(demo.data().spec()).isEqualTo("fashion-mnist-mini");
         assertThat(demo.data().resize()).isEqualTo(16);
