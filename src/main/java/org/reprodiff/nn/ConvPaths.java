@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.reprodiff.util.Cpu;
 
@@ -108,6 +109,21 @@ public final class ConvPaths {
             worst = Math.max(worst, e);
         }
         throw new KernelFailure("conv2d", k.describe(), worst);
+    }
+
+    /**
+     * The way chosen in this process for every training shape so far, by shape. Checkpoints record it: two
+     * machines of one CPU model can choose differently, and different ways round differently, so this is
+     * where two runs of one config that differ are compared first.
+     */
+    public static Map<String, String> trainingWays() {
+        Map<String, String> ways = new TreeMap<>();
+        WAYS.forEach((k, w) -> {
+            if (k.training()) {
+                ways.put(k.describe(), name(w));
+            }
+        });
+        return ways;
     }
 
     public static void warnings(boolean on) {

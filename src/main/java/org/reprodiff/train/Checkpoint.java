@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.reprodiff.nn.ConvPaths;
+import org.reprodiff.util.Cpu;
 import org.reprodiff.util.Json;
 import org.reprodiff.util.UserException;
 
@@ -66,6 +68,9 @@ public final class Checkpoint {
         j.put("file", npz);
         j.put("sha256", sha256(dir.resolve(npz)));
         j.set("fingerprint", Json.MAPPER.valueToTree(fingerprint));
+        // Where the weights came from, for comparing two runs of one config that differ (not validated on load).
+        j.put("cpu", Cpu.describe());
+        j.set("conv_paths", Json.MAPPER.valueToTree(ConvPaths.trainingWays()));
         Json.write(dir.resolve(JSON), j);
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "checkpoint-*.npz")) {
             for (Path p : old) {

@@ -91,6 +91,17 @@ class TrainRunTest {
             assertThat(arrays(checkpointNpz(b))).isEqualTo(wa);
             assertThat(arrays(b.resolve("ema.npz"))).isEqualTo(arrays(a.resolve("ema.npz")));
             assertThat(Files.readAllLines(b.resolve("stats.jsonl"))).hasSameSizeAs(Files.readAllLines(a.resolve("stats.jsonl")));
+            if (arch.startsWith("unet")) { // the checkpoint names the CPU and the way each convolution shape ran
+                com.fasterxml.jackson.databind.JsonNode j = org.reprodiff.util.Json.read(a.resolve("checkpoint.json"),
+                        com.fasterxml.jackson.databind.JsonNode.class);
+                assertThat(j.path("cpu").asText()).isEqualTo(org.reprodiff.util.Cpu.describe());
+                java.util.List<String> shapes = new java.util.ArrayList<>(); // this process's: other tests' shapes may be there too
+                j.path("conv_paths").fields().forEachRemaining(e -> {
+                    shapes.add(e.getKey());
+                    assertThat(e.getValue().asText()).isIn("oneDNN, channels padded to 16", "im2col + GEMM");
+                });
+                assertThat(shapes).anyMatch(k -> k.endsWith("(training), 1 thread"));
+            }
         }
     }
 
