@@ -26,8 +26,9 @@ public record Dip(boolean shown, int minIndex, String text) {
         String head = String.format(Locale.ROOT, "%s: RP %s. ", series, values(sizes, rp));
         if (shown) {
             return new Dip(true, min, head + String.format(Locale.ROOT,
-                    "Dip-and-recovery shown: RP falls from %.2f (N=%s) to %.2f (N=%s) and recovers to %.2f (N=%s).",
-                    rp[0], pow(sizes[0]), rp[min], pow(sizes[min]), rp[last], pow(sizes[last])));
+                    "Dip-and-recovery shown: RP falls from %.2f (N=%s) to %.2f (N=%s) and recovers to %.2f (N=%s); "
+                            + "the dip is %.2f below the small end and %.2f below the large end.",
+                    rp[0], pow(sizes[0]), rp[min], pow(sizes[min]), rp[last], pow(sizes[last]), rp[0] - rp[min], rp[last] - rp[min]));
         }
         String why;
         if (min == last) {

@@ -85,7 +85,8 @@ class ReportTest {
         Dip d = Dip.detect("RP(a vs b)", ns, new double[] {0.7, 0.5, 0.3, 0.6, 0.8});
         assertThat(d.shown()).isTrue();
         assertThat(d.minIndex()).isEqualTo(2);
-        assertThat(d.text()).contains("falls from 0.70 (N=2^2) to 0.30 (N=2^6) and recovers to 0.80 (N=2^10)");
+        assertThat(d.text()).contains("falls from 0.70 (N=2^2) to 0.30 (N=2^6) and recovers to 0.80 (N=2^10); "
+                + "the dip is 0.40 below the small end and 0.50 below the large end.");
         Dip down = Dip.detect("RP", ns, new double[] {0.7, 0.6, 0.5, 0.45, 0.4});
         assertThat(down.shown()).isFalse();
         assertThat(down.text()).contains("NOT shown").contains("0.40 is at the largest size N=2^10");
