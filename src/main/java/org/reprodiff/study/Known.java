@@ -1,17 +1,18 @@
 package org.reprodiff.study;
 
 import java.util.List;
+import org.reprodiff.nn.Architectures;
+import org.reprodiff.sample.Samplers;
 
 /**
- * Names a study spec may use. The lead points these at the real registries after the merge:
- * ARCHS = nn.Architectures.names(), SAMPLERS = sample.Samplers.NAMES (copied here from those branches).
+ * Names a study spec may use. ARCHS and SAMPLERS are nn's and sample's registries themselves, so that a new
+ * architecture or sampler is known to studies at once.
  */
 public final class Known {
-    public static final List<String> ARCHS = List.of(
-            "unet-xs", "unet-s", "unet-m", "unet-l", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
+    public static final List<String> ARCHS = Architectures.names();
     /** Preconditionings, plus "ct" = consistency training. */
     public static final List<String> PRECONDS = List.of("edm", "vp", "ve", "eps", "ct");
-    public static final List<String> SAMPLERS = List.of("euler", "heun", "ddim", "dpmpp2m", "edm-stochastic", "euler-ancestral");
+    public static final List<String> SAMPLERS = Samplers.NAMES;
     /** Samplers that draw fresh noise along the way (dashed in charts). */
     public static final List<String> STOCHASTIC = List.of("edm-stochastic", "euler-ancestral");
     public static final List<String> REFERENCES = List.of("optimal", "gaussian", "ls", "els", "bbels", "pspc");
