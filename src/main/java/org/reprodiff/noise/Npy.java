@@ -43,6 +43,59 @@ public final class Npy {
         }
     }
 
+    /** A float32 array straight from its bytes: shape and values, without NpyArray's double[] copy. */
+    public record Floats(long[] shape, float[] values) {}
+
+    /** A .npy as float32: '<f4' C order is decoded straight to float[], any other dtype through {@link #read}. */
+    public static Floats readFloats(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw UserException.of(file, "no such file");
+        }
+        try {
+            return decodeFloats(Files.readAllBytes(file), file.toString());
+        } catch (IOException e) {
+            throw UserException.of(file, "cannot read .npy: " + e.getMessage());
+        }
+    }
+
+    /** One .npy's bytes as float32 ({@link #readFloats}); where names the file in errors. */
+    public static Floats decodeFloats(byte[] all, String where) throws IOException {
+        if (all.length >= 10 && all[6] == 1) {
+            int hl = (all[8] & 0xFF) | (all[9] & 0xFF) << 8;
+            if (10 + hl <= all.length) {
+                String h = new String(all, 10, hl, StandardCharsets.ISO_8859_1);
+                Matcher d = DESCR.matcher(h);
+                Matcher f = FORTRAN.matcher(h);
+                Matcher s = SHAPE.matcher(h);
+                if (d.find() && d.group(1).equals("<f4") && f.find() && f.group(1).equals("False") && s.find()) {
+                    long[] shape = parseShape(s.group(1));
+                    long n = 1;
+                    for (long x : shape) {
+                        n *= x;
+                    }
+                    if (10 + hl + 4 * n != all.length) {
+                        throw UserException.of(where, "truncated .npy: expected " + 4 * n + " data bytes");
+                    }
+                    float[] v = new float[(int) n];
+                    ByteBuffer.wrap(all, 10 + hl, (int) (4 * n)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                    return new Floats(shape, v);
+                }
+            }
+        }
+        NpyArray a = read(new java.io.ByteArrayInputStream(all), where);
+        return new Floats(a.shape(), a.toFloats());
+    }
+
+    /** Writes float32 values atomically as .npy ('<f4', version 1.0, C order) without a double[] copy. */
+    public static void writeFloats(Path file, long[] shape, float[] values) {
+        AtomicFiles.write(file, out -> {
+            out.write(header("<f4", shape));
+            ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(values);
+            out.write(b.array());
+        });
+    }
+
     /** All arrays of an .npz, by name without the ".npy" suffix, in file order. */
     public static Map<String, NpyArray> readNpz(Path file) {
         if (!Files.isRegularFile(file)) {

@@ -1,11 +1,9 @@
 package org.reprodiff.train;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,7 +14,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.reprodiff.noise.Npy;
-import org.reprodiff.noise.NpyArray;
 import org.reprodiff.util.AtomicFiles;
 import org.reprodiff.util.UserException;
 
@@ -94,28 +91,7 @@ final class Npz32 {
     }
 
     private static Array decode(byte[] all, String where) throws IOException {
-        if (all.length >= 10 && all[6] == 1) {
-            int hl = (all[8] & 0xFF) | (all[9] & 0xFF) << 8;
-            if (10 + hl <= all.length) {
-                String h = new String(all, 10, hl, StandardCharsets.ISO_8859_1);
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)").matcher(h);
-                if (h.contains("'descr': '<f4'") && h.contains("'fortran_order': False") && m.find()) {
-                    long[] shape = java.util.Arrays.stream(m.group(1).split(",")).map(String::trim).filter(x -> !x.isEmpty())
-                            .mapToLong(Long::parseLong).toArray();
-                    long n = 1;
-                    for (long d : shape) {
-                        n *= d;
-                    }
-                    if (10 + hl + 4 * n != all.length) {
-                        throw UserException.of(where, "truncated .npy: expected " + 4 * n + " data bytes");
-                    }
-                    float[] v = new float[(int) n];
-                    ByteBuffer.wrap(all, 10 + hl, (int) (4 * n)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-                    return new Array(shape, v);
-                }
-            }
-        }
-        NpyArray a = Npy.read(new java.io.ByteArrayInputStream(all), where);
-        return new Array(a.shape(), a.toFloats());
+        Npy.Floats f = Npy.decodeFloats(all, where);
+        return new Array(f.shape(), f.values());
     }
 }

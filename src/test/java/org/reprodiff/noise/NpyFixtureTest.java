@@ -57,4 +57,26 @@ class NpyFixtureTest {
         Npy.writeNpz(back, Map.of("arr_0", a));
         assertThat(Npy.readNpz(back).get("arr_0").values()).containsExactly(a.values());
     }
+
+    @Test
+    void floatReaderMatchesNumpysFilesAndTheGeneralReader(@TempDir Path tmp) throws Exception {
+        Npy.Floats a = Npy.readFloats(DIR.resolve("f32_c.npy"));
+        assertThat(a.shape()).containsExactly(2, 3, 4);
+        for (int i = 0; i < 24; i++) {
+            assertThat(a.values()[i]).isEqualTo((float) (i * 0.25 - 1.5));
+        }
+        Path back = tmp.resolve("back.npy");
+        Npy.writeFloats(back, a.shape(), a.values());
+        assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(DIR.resolve("f32_c.npy")));
+        // another dtype and Fortran order go through the general reader, in C order
+        Npy.Floats f = Npy.readFloats(DIR.resolve("f64_fortran.npy"));
+        assertThat(f.shape()).containsExactly(3, 5);
+        assertThat(f.values()[1 * 5 + 4]).isEqualTo(14.125f);
+        byte[] cut = java.util.Arrays.copyOf(Files.readAllBytes(back), (int) Files.size(back) - 4);
+        Path truncated = tmp.resolve("cut.npy");
+        Files.write(truncated, cut);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Npy.readFloats(truncated))
+                .isInstanceOf(org.reprodiff.util.UserException.class).hasMessageContaining("cut.npy")
+                .hasMessageContaining("truncated");
+    }
 }

@@ -64,6 +64,22 @@ class CopyDetectorTest {
         }
     }
 
+    /** A short batch is padded to the full one (one call shape); its rows are what a full batch gives them. */
+    @Test
+    void aShortBatchEmbedsAsTheSameRowsOfAFullOne() {
+        try (NDManager s = m.newSubManager()) {
+            int full = detector.batchSize();
+            NDArray x = train.batch(s, IntStream.range(0, full).map(i -> i % train.size()).toArray());
+            float[] all = detector.embed(x).toFloatArray();
+            float[] few = detector.embed(x.get("0:5")).toFloatArray();
+            int dim = all.length / full;
+            assertThat(few).hasSize(5 * dim);
+            for (int i = 0; i < few.length; i++) {
+                assertThat((double) few[i]).isCloseTo(all[i], org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+    }
+
     /** The held-out split only calibrates: two different held-out sets give bit-identical detectors. */
     @Test
     void heldOutImagesNeverReachTraining() {
