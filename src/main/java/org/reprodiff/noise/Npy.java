@@ -74,7 +74,8 @@ public final class Npy {
                         n *= x;
                     }
                     if (10 + hl + 4 * n != all.length) {
-                        throw UserException.of(where, "truncated .npy: expected " + 4 * n + " data bytes");
+                        throw UserException.of(where, (10 + hl + 4 * n > all.length ? "truncated" : "over-long") + " .npy: expected "
+                                + 4 * n + " data bytes, found " + (all.length - 10 - hl));
                     }
                     float[] v = new float[(int) n];
                     ByteBuffer.wrap(all, 10 + hl, (int) (4 * n)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
