@@ -60,7 +60,8 @@ public final class Npy {
 
     /** One .npy's bytes as float32 ({@link #readFloats}); where names the file in errors. */
     public static Floats decodeFloats(byte[] all, String where) throws IOException {
-        if (all.length >= 10 && all[6] == 1) {
+        // only a well-formed version-1.0 file takes the fast path; anything else gets read()'s checks and errors
+        if (all.length >= 10 && java.util.Arrays.equals(all, 0, 6, MAGIC, 0, 6) && all[6] == 1) {
             int hl = (all[8] & 0xFF) | (all[9] & 0xFF) << 8;
             if (10 + hl <= all.length) {
                 String h = new String(all, 10, hl, StandardCharsets.ISO_8859_1);

@@ -78,5 +78,12 @@ class NpyFixtureTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Npy.readFloats(truncated))
                 .isInstanceOf(org.reprodiff.util.UserException.class).hasMessageContaining("cut.npy")
                 .hasMessageContaining("truncated");
+        byte[] bad = Files.readAllBytes(back);
+        bad[1] = 'X';
+        Path magic = tmp.resolve("magic.npy");
+        Files.write(magic, bad);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Npy.readFloats(magic))
+                .isInstanceOf(org.reprodiff.util.UserException.class).hasMessageContaining("magic.npy")
+                .hasMessageContaining("bad magic");
     }
 }
