@@ -8,13 +8,17 @@ import org.reprodiff.util.UserException;
  * The named networks. UNets follow EDM's DDPM++ (SongUNet): the paper's {@code unet-64/128/256} (channel_mult
  * [2,2,2], 4 blocks per resolution, attention at 16×16) and a CPU ladder {@code unet-xs/s/m/l} (widths 6/12/24/48,
  * channel_mult [1,2,2], 1 block per resolution, attention only in the bottleneck), each about 4× the
- * parameters of the one before. U-ViTs {@code uvit-s/m} (patch 4, or 2 below 24×24 so that an 8×8 image still
+ * parameters of the one before; each also as {@code unet-xs-noattn} etc., the same UNet without the bottleneck's
+ * self-attention, so that every operation is local (the models Kamb and Ganguli's ELS machine describes;
+ * their attention UNets followed it less closely). U-ViTs {@code uvit-s/m} (patch 4, or 2 below 24×24 so that an 8×8 image still
  * has 16 tokens; width 128/192, depth 6/8, 4 heads) and an
  * MLP {@code mlp} for vector data (width 256, 3 residual blocks).
  */
 public final class Architectures {
     private static final List<String> NAMES = List.of(
-            "unet-xs", "unet-s", "unet-m", "unet-l", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
+            "unet-xs", "unet-s", "unet-m", "unet-l", "unet-xs-noattn", "unet-s-noattn", "unet-m-noattn",
+            "unet-l-noattn", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
+    private static final String NO_ATTENTION = "-noattn";
 
     private Architectures() {}
 
@@ -28,11 +32,14 @@ public final class Architectures {
         int[] none = {};
         NoiseEmbedding.Type pos = NoiseEmbedding.Type.POSITIONAL;
         int patch = resolution >= 24 ? 4 : 2;
-        return switch (arch == null ? "" : arch) {
-            case "unet-xs" -> new UNetConfig(6, ladder, 1, none, dropout, channels, resolution, pos);
-            case "unet-s" -> new UNetConfig(12, ladder, 1, none, dropout, channels, resolution, pos);
-            case "unet-m" -> new UNetConfig(24, ladder, 1, none, dropout, channels, resolution, pos);
-            case "unet-l" -> new UNetConfig(48, ladder, 1, none, dropout, channels, resolution, pos);
+        String name = arch == null ? "" : arch;
+        boolean attention = !(NAMES.contains(name) && name.endsWith(NO_ATTENTION));
+        String base = attention ? name : name.substring(0, name.length() - NO_ATTENTION.length());
+        return switch (base) {
+            case "unet-xs" -> new UNetConfig(6, ladder, 1, none, dropout, channels, resolution, pos, attention);
+            case "unet-s" -> new UNetConfig(12, ladder, 1, none, dropout, channels, resolution, pos, attention);
+            case "unet-m" -> new UNetConfig(24, ladder, 1, none, dropout, channels, resolution, pos, attention);
+            case "unet-l" -> new UNetConfig(48, ladder, 1, none, dropout, channels, resolution, pos, attention);
             case "unet-64" -> UNetConfig.ddpmpp(64, channels, resolution, dropout);
             case "unet-128" -> UNetConfig.ddpmpp(128, channels, resolution, dropout);
             case "unet-256" -> UNetConfig.ddpmpp(256, channels, resolution, dropout);

@@ -87,7 +87,7 @@ public final class FlopCounter {
         for (int level = mult.length - 1; level >= 0; level--) {
             int res = c.resolution() >> level;
             if (level == mult.length - 1) {
-                resBlock(cout, cout, emb, res, false, true);
+                resBlock(cout, cout, emb, res, false, c.midAttention());
                 resBlock(cout, cout, emb, res, false, false);
             } else {
                 resBlock(cout, cout, emb, res, true, false);

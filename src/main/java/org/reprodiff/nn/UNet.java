@@ -82,7 +82,8 @@ public final class UNet extends NetBlock {
         for (int level = mult.length - 1; level >= 0; level--) {
             res = c.resolution() >> level;
             if (level == mult.length - 1) {
-                addDecoder(block("dec" + res + "in0", cout, cout, res, ResBlock.Resample.NONE, true), false);
+                boolean attn = c.midAttention();
+                addDecoder(block("dec" + res + "in0", cout, cout, res, ResBlock.Resample.NONE, attn), false);
                 addDecoder(block("dec" + res + "in1", cout, cout, res, ResBlock.Resample.NONE, false), false);
             } else {
                 addDecoder(block("dec" + res + "up", cout, cout, res / 2, ResBlock.Resample.UP, false), false);

@@ -5,11 +5,20 @@ import org.reprodiff.util.UserException;
 
 /**
  * A SongUNet (EDM's DDPM++) configuration: base width, per-level channel multipliers, residual blocks per
- * level, resolutions with self-attention, dropout, image channels and resolution, noise embedding.
+ * level, resolutions with self-attention, dropout, image channels and resolution, noise embedding, and
+ * whether the bottleneck has self-attention (SongUNet always has it; without it every operation is local,
+ * as in the convolutional models whose outputs Kamb and Ganguli's local score machines predict).
  * Validated on construction; arrays are copied.
  */
 public record UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int[] attentionResolutions,
-        double dropout, int inChannels, int resolution, NoiseEmbedding.Type embedding) {
+        double dropout, int inChannels, int resolution, NoiseEmbedding.Type embedding, boolean midAttention) {
+
+    /** SongUNet's layout: self-attention in the bottleneck. */
+    public UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int[] attentionResolutions,
+            double dropout, int inChannels, int resolution, NoiseEmbedding.Type embedding) {
+        this(baseWidth, channelMult, blocksPerRes, attentionResolutions, dropout, inChannels, resolution, embedding,
+                true);
+    }
 
     public UNetConfig {
         if (baseWidth <= 0) {
@@ -70,13 +79,13 @@ public record UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int
         return o instanceof UNetConfig c && baseWidth == c.baseWidth && Arrays.equals(channelMult, c.channelMult)
                 && blocksPerRes == c.blocksPerRes && Arrays.equals(attentionResolutions, c.attentionResolutions)
                 && dropout == c.dropout && inChannels == c.inChannels && resolution == c.resolution
-                && embedding == c.embedding;
+                && embedding == c.embedding && midAttention == c.midAttention;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(new Object[] {baseWidth, Arrays.hashCode(channelMult), blocksPerRes,
-            Arrays.hashCode(attentionResolutions), dropout, inChannels, resolution, embedding});
+            Arrays.hashCode(attentionResolutions), dropout, inChannels, resolution, embedding, midAttention});
     }
 
     @Override
@@ -84,6 +93,7 @@ public record UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int
         return "UNetConfig[width=" + baseWidth + ", mult=" + Arrays.toString(channelMult) + ", blocks="
                 + blocksPerRes + ", attention=" + Arrays.toString(attentionResolutions) + ", dropout=" + dropout
                 + ", channels=" + inChannels + ", resolution=" + resolution + ", embedding="
-                + embedding.name().toLowerCase(java.util.Locale.ROOT) + "]";
+                + embedding.name().toLowerCase(java.util.Locale.ROOT) + (midAttention ? "" : ", no bottleneck attention")
+                + "]";
     }
 }

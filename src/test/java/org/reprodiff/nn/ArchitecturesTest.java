@@ -22,7 +22,7 @@ import org.reprodiff.util.UserException;
 
 class ArchitecturesTest {
     @ParameterizedTest
-    @ValueSource(strings = {"unet-xs", "unet-s", "unet-m", "unet-l", "uvit-s", "uvit-m", "mlp"})
+    @ValueSource(strings = {"unet-xs", "unet-s", "unet-m", "unet-l", "unet-s-noattn", "uvit-s", "uvit-m", "mlp"})
     void trainingStepKeepsTheShapeAt28x28x1And32x32x3AndLeavesNoArraysBehind(String arch) {
         for (int[] cr : new int[][] {{1, 28}, {3, 32}}) {
             try (NDManager root = Torch.newManager(); NDManager params = root.newSubManager()) {
@@ -56,6 +56,23 @@ class ArchitecturesTest {
                 net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 32, 32));
                 assertThat((double) net.parameterCount()).isCloseTo(paper, within(paper * 0.01));
             }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"unet-xs, 12", "unet-s, 24", "unet-m, 48", "unet-l, 96"})
+    void noattnLacksExactlyTheBottleneckAttention(String arch, int channels) {
+        DiffusionNet with = Architectures.create(arch, 1, 16, 0);
+        DiffusionNet without = Architectures.create(arch + "-noattn", 1, 16, 0);
+        // GroupNorm 2C, qkv 3C² + 3C, projection C² + C, at the bottleneck's C = 2 × the base width
+        assertThat(with.parameterCount() - without.parameterCount()).isEqualTo(4L * channels * channels + 6L * channels);
+        assertThat(((UNetConfig) without.config()).midAttention()).isFalse();
+        assertThat(((UNetConfig) with.config()).midAttention()).isTrue();
+        assertThat(Architectures.ensembles(arch + "-noattn")).isTrue();
+        try (NDManager m = Torch.newManager()) {
+            Torch.seedRaw(5);
+            without.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
+            assertThat(without.parameterCount()).isEqualTo(FlopCounter.count(without.config()).params());
         }
     }
 
@@ -143,8 +160,12 @@ class ArchitecturesTest {
     @Test
     void badInputIsRefusedWithTheOption() {
         assertThatThrownBy(() -> Architectures.create("unet-xl", 1, 28, 0)).isInstanceOf(UserException.class)
-                .hasMessage("--arch: unknown architecture 'unet-xl' (expected unet-xs, unet-s, unet-m, unet-l, unet-64, "
-                        + "unet-128, unet-256, uvit-s, uvit-m, mlp)");
+                .hasMessage("--arch: unknown architecture 'unet-xl' (expected unet-xs, unet-s, unet-m, unet-l, "
+                        + "unet-xs-noattn, unet-s-noattn, unet-m-noattn, unet-l-noattn, unet-64, unet-128, unet-256, "
+                        + "uvit-s, uvit-m, mlp)");
+        // the suffix names only the ladder's variants
+        assertThatThrownBy(() -> Architectures.create("uvit-s-noattn", 1, 28, 0)).isInstanceOf(UserException.class)
+                .hasMessageStartingWith("--arch: unknown architecture 'uvit-s-noattn'");
         assertThatThrownBy(() -> new UNetConfig(0, new int[] {1}, 1, null, 0, 1, 28, NoiseEmbedding.Type.POSITIONAL))
                 .isInstanceOf(UserException.class).hasMessageStartingWith("--width:");
         assertThatThrownBy(() -> new UNetConfig(8, new int[] {1, 2, 2, 2}, 1, null, 0, 1, 28,
