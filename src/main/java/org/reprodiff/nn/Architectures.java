@@ -8,11 +8,11 @@ import org.reprodiff.util.UserException;
  * The named networks. UNets follow EDM's DDPM++ (SongUNet): the paper's {@code unet-64/128/256} (channel_mult
  * [2,2,2], 4 blocks per resolution, attention at 16×16) and a CPU ladder {@code unet-xs/s/m/l} (widths 6/12/24/48,
  * channel_mult [1,2,2], 1 block per resolution, attention only in the bottleneck), each about 4× the
- * parameters of the one before; each also as {@code unet-xs-noattn} etc., the same UNet without the bottleneck's
- * self-attention, so that every operation is local (the models Kamb and Ganguli's ELS machine describes;
- * their attention UNets followed it less closely). U-ViTs {@code uvit-s/m} (patch 4, or 2 below 24×24 so that an 8×8 image still
- * has 16 tokens; width 128/192, depth 6/8, 4 heads) and an
- * MLP {@code mlp} for vector data (width 256, 3 residual blocks).
+ * parameters of the one before; each also as {@code unet-xs-noattn} etc., the same UNet without the
+ * bottleneck's self-attention, so that it is convolutional throughout, like the models Kamb and Ganguli's ELS
+ * machine describes (their UNet with attention followed it less closely). U-ViTs {@code uvit-s/m} (patch 4, or
+ * 2 below 24×24 so that an 8×8 image still has 16 tokens; width 128/192, depth 6/8, 4 heads) and an MLP
+ * {@code mlp} for vector data (width 256, 3 residual blocks).
  */
 public final class Architectures {
     private static final List<String> NAMES = List.of(

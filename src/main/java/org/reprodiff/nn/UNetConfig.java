@@ -6,8 +6,8 @@ import org.reprodiff.util.UserException;
 /**
  * A SongUNet (EDM's DDPM++) configuration: base width, per-level channel multipliers, residual blocks per
  * level, resolutions with self-attention, dropout, image channels and resolution, noise embedding, and
- * whether the bottleneck has self-attention (SongUNet always has it; without it every operation is local,
- * as in the convolutional models whose outputs Kamb and Ganguli's local score machines predict).
+ * whether the bottleneck has self-attention (SongUNet always has it; without it the network is convolutional
+ * throughout, as are the models whose outputs Kamb and Ganguli's local score machines predict).
  * Validated on construction; arrays are copied.
  */
 public record UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int[] attentionResolutions,
