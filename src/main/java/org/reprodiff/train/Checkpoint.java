@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.reprodiff.nn.ConvPaths;
+import org.reprodiff.noise.Npy;
 import org.reprodiff.util.Cpu;
 import org.reprodiff.util.Json;
 import org.reprodiff.util.UserException;
@@ -106,12 +107,12 @@ public final class Checkpoint {
         if (!sha256(npz).equals(j.get("sha256").asText())) {
             throw UserException.of(npz, "corrupt or truncated checkpoint (SHA-256 differs from " + JSON + ")");
         }
-        Map<String, Npz32.Array> arrays = Npz32.read(npz);
+        Map<String, Npy.Floats> arrays = Npz32.read(npz);
         Map<String, float[]> values = new LinkedHashMap<>();
         for (String g : GROUPS) {
             for (int i = 0; i < names.size(); i++) {
                 String key = g + "." + names.get(i);
-                Npz32.Array a = arrays.get(key);
+                Npy.Floats a = arrays.get(key);
                 if (a == null) {
                     throw UserException.of(npz, "checkpoint lacks array '" + key + "' (a different network?)");
                 }
@@ -133,10 +134,10 @@ public final class Checkpoint {
     /** The EMA weights of a run (ema.npz), validated against paths and shapes. */
     public static Map<String, float[]> loadEma(Path dir, List<String> names, List<long[]> shapes) {
         Path f = dir.resolve(EMA);
-        Map<String, Npz32.Array> arrays = Npz32.read(f);
+        Map<String, Npy.Floats> arrays = Npz32.read(f);
         Map<String, float[]> out = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            Npz32.Array a = arrays.get(names.get(i));
+            Npy.Floats a = arrays.get(names.get(i));
             if (a == null || !Arrays.equals(a.shape(), shapes.get(i))) {
                 throw UserException.of(f, "EMA weights do not match the network ('" + names.get(i) + "')");
             }

@@ -63,15 +63,12 @@ final class Npz32 {
         return Npy.header("<f4", shape);
     }
 
-    /** A read array: shape and float values. */
-    record Array(long[] shape, float[] values) {}
-
     /** All arrays by name; '<f4' C-order entries are decoded straight to float[], others through Npy. */
-    static Map<String, Array> read(Path file) {
+    static Map<String, Npy.Floats> read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw UserException.of(file, "no such file");
         }
-        Map<String, Array> out = new LinkedHashMap<>();
+        Map<String, Npy.Floats> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             for (ZipEntry e : java.util.Collections.list(zip.entries())) {
                 String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
@@ -80,7 +77,7 @@ final class Npz32 {
                 try (InputStream in = zip.getInputStream(e)) {
                     all = in.readAllBytes();
                 }
-                out.put(name, decode(all, where));
+                out.put(name, Npy.decodeFloats(all, where));
             }
         } catch (java.util.zip.ZipException e) {
             throw UserException.of(file, "not an .npz (zip) file: " + e.getMessage());
@@ -88,10 +85,5 @@ final class Npz32 {
             throw UserException.of(file, "cannot read .npz: " + e.getMessage());
         }
         return out;
-    }
-
-    private static Array decode(byte[] all, String where) throws IOException {
-        Npy.Floats f = Npy.decodeFloats(all, where);
-        return new Array(f.shape(), f.values());
     }
 }

@@ -159,7 +159,7 @@ class TrainMathTest {
         assertThat(back.get("b").toFloats()).containsExactly(1.5f);
         java.nio.file.Path g = tmp.resolve("b.npz");
         org.reprodiff.noise.Npy.writeNpz(g, java.util.Map.of("y", org.reprodiff.noise.NpyArray.ofFloats(new long[] {3}, new float[] {1f, -0f, 9f})));
-        Npz32.Array y = Npz32.read(g).get("y");
+        org.reprodiff.noise.Npy.Floats y = Npz32.read(g).get("y");
         assertThat(y.shape()).containsExactly(3);
         assertThat(y.values()).containsExactly(1f, -0f, 9f);
         assertThat(Npz32.read(f).get("x.w").values()).containsExactly(-2f, 3.25f, Float.MIN_VALUE, 7f);
