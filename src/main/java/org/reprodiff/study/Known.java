@@ -11,6 +11,9 @@ import org.reprodiff.sample.Samplers;
 public final class Known {
     public static final List<String> ARCHS = Architectures.names();
     /** Preconditionings, plus "ct" = consistency training. */
+    /** The model options a study passes to its cells (RealCellWork reads exactly these). */
+    public static final List<String> MODEL_OPTIONS = List.of("ema_halflife_kimg", "ema_rampup_ratio", "dropout",
+            "warmup_kimg", "xflip", "clip", "snapshot_kimg", "ct_steps");
     public static final List<String> PRECONDS = List.of("edm", "vp", "ve", "eps", "ct");
     public static final List<String> SAMPLERS = Samplers.NAMES;
     /** Samplers that draw fresh noise along the way (dashed in charts). */

@@ -131,6 +131,9 @@ public final class RealCellWork implements CellWork {
             if (o.has("ema_halflife_kimg")) {
                 b.emaHalflifeKimg(o.get("ema_halflife_kimg").asDouble());
             }
+            if (o.has("ema_rampup_ratio")) {
+                b.emaRampup(o.get("ema_rampup_ratio").asDouble());
+            }
             if (o.has("dropout")) {
                 b.dropout(o.get("dropout").asDouble());
             }

@@ -309,10 +309,14 @@ public final class SpecParser {
             JsonNode options = m.hasNonNull("options") ? m.get("options") : Json.object();
             if (!options.isObject()) {
                 errors.add(at + "options: expected an object");
-            } else if (options.has("ct_steps") && !(options.get("ct_steps").canConvertToInt()
-                    && options.get("ct_steps").isIntegralNumber() && options.get("ct_steps").asInt() >= 1)) {
-                // a consistency cell samples with its own step count (RealCellWork); refused here, not mid-study
-                errors.add(at + "options.ct_steps: must be a whole number ≥ 1, got " + options.get("ct_steps"));
+            } else {
+                // an option no trainer reads would train the default silently, under a cell hash that says otherwise
+                known(options, at + "options.", Set.copyOf(Known.MODEL_OPTIONS));
+                if (options.has("ct_steps") && !(options.get("ct_steps").canConvertToInt()
+                        && options.get("ct_steps").isIntegralNumber() && options.get("ct_steps").asInt() >= 1)) {
+                    // a consistency cell samples with its own step count (RealCellWork); refused here, not mid-study
+                    errors.add(at + "options.ct_steps: must be a whole number ≥ 1, got " + options.get("ct_steps"));
+                }
             }
             List<Integer> own = null;
             if (m.hasNonNull("sizes")) {

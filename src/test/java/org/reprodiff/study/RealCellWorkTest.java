@@ -59,8 +59,8 @@ class RealCellWorkTest {
     @Test
     void unetCellsGroupByWhatTheyShareAndTrainIntoNormalRunFolders() throws Exception {
         Plan p = plan("""
-            {"name": "a", "arch": "unet-s", "kimg": 0.064, "batch": 16, "seed": 1},
-            {"name": "b", "arch": "unet-s", "kimg": 0.032, "batch": 16, "seed": 2},
+            {"name": "a", "arch": "unet-s", "kimg": 0.064, "batch": 16, "seed": 1, "options": {"ema_rampup_ratio": 0.25}},
+            {"name": "b", "arch": "unet-s", "kimg": 0.032, "batch": 16, "seed": 2, "options": {"ema_rampup_ratio": 0.25}},
             {"name": "c", "arch": "unet-s", "kimg": 0.064, "batch": 8, "seed": 3},
             {"name": "d", "arch": "unet-s", "kimg": 0.064, "batch": 16, "seed": 4, "options": {"dropout": 0.1}},
             {"name": "e", "arch": "uvit-s", "kimg": 0.064, "batch": 16, "seed": 5},
@@ -77,6 +77,7 @@ class RealCellWorkTest {
         for (Path r : runs) {
             assertThat(r.resolve("ema.npz")).isNotEmptyFile();
             assertThat(org.reprodiff.train.Runs.options(r).path("total_steps").asLong()).isEqualTo(r.endsWith("a") ? 4 : 2);
+            assertThat(org.reprodiff.train.Runs.options(r).path("options").path("ema_rampup_ratio").asDouble()).as("the study's option reaches the trainer").isEqualTo(0.25);
         }
         assertThat(w.groupKey(cells.get(0), runs.get(0))).as("a run with a checkpoint resumes alone").isNull();
         Path samples = Files.createDirectories(tmp.resolve("samples"));

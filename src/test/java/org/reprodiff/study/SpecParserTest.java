@@ -161,6 +161,13 @@ class SpecParserTest {
              "similarity": {"backend": "pixel", "threshold": 0.9}}
             """), "c.json", d -> 10000, Map.of()))
                 .hasMessageContaining("1 error: models[0].options.ct_steps: must be a whole number ≥ 1, got 0");
+        // an option nothing reads (here a misspelt ema_rampup_ratio) would train the default under its name
+        assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
+            {"name": "x", "data": "shapes", "sizes": [4, 16], "seeds": "0-3", "sampler": {"name": "heun", "steps": 18},
+             "models": [{"name": "m", "arch": "unet-s", "kimg": 1, "options": {"ema_halflife_kimg": 4, "ema_rampup": 0.2}}],
+             "similarity": {"backend": "pixel", "threshold": 0.9}}
+            """), "o.json", d -> 10000, Map.of()))
+                .hasMessageContaining("1 error: models[0].options.ema_rampup: unknown field");
         // the learned back end, whose copy threshold comes from calibration, checks its RP threshold too
         assertThatThrownBy(() -> SpecParser.parse(Json.MAPPER.readTree("""
             {"name": "x", "data": "shapes", "sizes": [4, 16], "seeds": "0-3", "sampler": {"name": "heun", "steps": 18},
