@@ -49,6 +49,7 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
     private final int h;
     private final int w;
     private final String identity;
+    private boolean composed;
 
     public LocalMachine(ImageSet data, Kind kind, PatchSchedule schedule, NDManager parent) {
         this(data, kind, schedule, parent, EmpiricalOptimum.LOGITS_BYTES, TABLE_BYTES);
@@ -68,6 +69,20 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
         this.w = data.width();
         this.identity = data.identity();
         this.train = data.all(manager);
+    }
+
+    /**
+     * Evaluates with the composed float64 form (logits as matrix products, PyTorch's softmax, chunks merged by
+     * {@link SoftmaxStream}) instead of {@link FusedSoftmax}: the reference the fused kernel is tested against,
+     * and the form off the CPU.
+     */
+    LocalMachine composed() {
+        composed = true;
+        return this;
+    }
+
+    private boolean fused(NDArray x) {
+        return !composed && FusedSoftmax.appliesTo(x);
     }
 
     public Kind kind() {
@@ -189,7 +204,48 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
         return v.concat(v.getManager().ones(new Shape(one), DataType.FLOAT64), s.dimension() - 1);
     }
 
+    /** Training images per table chunk of the fused form: candidates and values, E wide, and the unfold's copy. */
+    private long fusedTableImages(long windows, long e) {
+        return Math.max(1, tableBytes / (windows * (3 * e + 1) * Double.BYTES));
+    }
+
+    /** [a·σ⁻², −σ⁻²] against [c, ½‖c‖²] (BBELS: and the border codes), one fused pass per table chunk. */
+    private NDArray equivariantFused(NDArray xd, NDArray inv, int p, NDManager call) {
+        long b = xd.getShape().get(0);
+        long hw = (long) h * w;
+        long k = (long) c * p * p;
+        NDArray[] codes = kind == Kind.BBELS ? BorderClasses.codes(h, w, p, call) : null;
+        long e = k + 1 + (codes == null ? 0 : codes[0].getShape().get(1));
+        NDList qs = new NDList(Patches.unfold(xd, p, true).mul(inv), inv.neg().broadcast(new Shape(b, hw, 1)));
+        if (codes != null) {
+            qs.add(codes[0].expandDims(0).broadcast(new Shape(b, hw, e - k - 1)));
+        }
+        NDArray q = NDArrays.concat(qs, 2).reshape(1, b * hw, e);
+        SoftmaxStream stream = new SoftmaxStream(call);
+        long per = fusedTableImages(hw, e);
+        for (long u = 0; u < n; u += per) {
+            try (NDManager tab = call.newSubManager()) {
+                NDArray y = chunk(u, Math.min(n, u + per), tab);
+                long nu = y.getShape().get(0);
+                NDArray cand = withHalfNorm(Patches.unfold(y, p, true).reshape(nu * hw, k));
+                if (codes != null) {
+                    cand = cand.concat(codes[1].tile(new long[] {nu, 1}), 1);
+                }
+                NDArray v = withOnes(y.reshape(nu, c, hw).transpose(0, 2, 1).reshape(nu * hw, c));
+                v = v.concat(tab.zeros(new Shape(nu * hw, e - c - 1), DataType.FLOAT64), 1);
+                NDList r = FusedSoftmax.attend(q, cand.expandDims(0), v.expandDims(0));
+                stream.merge(r.get(0).get(new NDIndex("0, :, :{}", c + 1)), r.get(1).get(0));
+            }
+        }
+        NDArray mean = stream.mean(call);
+        stream.close();
+        return mean.reshape(b, h, w, c).transpose(0, 3, 1, 2);
+    }
+
     private NDArray equivariant(NDArray xd, NDArray inv, int p, NDManager call) {
+        if (fused(xd)) {
+            return equivariantFused(xd, inv, p, call);
+        }
         long b = xd.getShape().get(0);
         long hw = (long) h * w;
         long k = (long) c * p * p;
@@ -246,10 +302,46 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
      */
     private NDArray positional(NDArray xd, NDArray inv, int p, boolean pad, NDManager call) {
         long b = xd.getShape().get(0);
-        long k = (long) c * p * p;
         NDArray q = Patches.unfold(xd, p, pad).mul(inv); // (b, L, K)
         long l = q.getShape().get(1);
         q = q.concat(inv.neg().broadcast(new Shape(b, l, 1)), 2).transpose(1, 0, 2); // (L, b, K+1)
+        NDArray mean = fused(xd) ? positionalFused(q, p, pad, call) : positionalComposed(q, p, pad, call); // (b, L, V)
+        if (pad) {
+            return mean.transpose(0, 2, 1).reshape(b, c, h, w);
+        }
+        NDArray rows = call.create(Patches.coverCount(h, p)).reshape(h, 1);
+        NDArray cols = call.create(Patches.coverCount(w, p)).reshape(1, w);
+        return Patches.foldValid(mean, c, h, w, p).div(rows.mul(cols));
+    }
+
+    /** One fused pass per table chunk, the window places as the kernel's heads: q (L, b, K+1) → (b, L, V). */
+    private NDArray positionalFused(NDArray q, int p, boolean pad, NDManager call) {
+        long l = q.getShape().get(0);
+        long e = q.getShape().get(2);
+        SoftmaxStream stream = new SoftmaxStream(call);
+        long per = fusedTableImages(l, e);
+        long vw = 0;
+        for (long u = 0; u < n; u += per) {
+            try (NDManager tab = call.newSubManager()) {
+                NDArray y = chunk(u, Math.min(n, u + per), tab);
+                long nu = y.getShape().get(0);
+                NDArray raw = Patches.unfold(y, p, pad).transpose(1, 0, 2); // (L, nu, K)
+                NDArray v = withOnes(pad ? y.reshape(nu, c, l).transpose(2, 0, 1) : raw); // (L, nu, V+1)
+                vw = v.getShape().get(2);
+                v = v.concat(tab.zeros(new Shape(l, nu, e - vw), DataType.FLOAT64), 2);
+                NDList r = FusedSoftmax.attend(q, withHalfNorm(raw), v);
+                stream.merge(r.get(0).get(new NDIndex(":, :, :{}", vw)), r.get(1));
+            }
+        }
+        NDArray mean = stream.mean(call);
+        stream.close();
+        return mean.transpose(1, 0, 2);
+    }
+
+    private NDArray positionalComposed(NDArray q, int p, boolean pad, NDManager call) {
+        long l = q.getShape().get(0);
+        long b = q.getShape().get(1);
+        long k = q.getShape().get(2) - 1;
         long[] blk = blocks(b, l, 1, logitsBytes);
         List<SoftmaxStream> streams = new ArrayList<>();
         for (long r = 0; r < b; r += blk[0]) {
@@ -282,13 +374,7 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
             means.add(st.mean(call));
             st.close();
         }
-        NDArray mean = NDArrays.concat(means, 1).transpose(1, 0, 2); // (b, L, V)
-        if (pad) {
-            return mean.transpose(0, 2, 1).reshape(b, c, h, w);
-        }
-        NDArray rows = call.create(Patches.coverCount(h, p)).reshape(h, 1);
-        NDArray cols = call.create(Patches.coverCount(w, p)).reshape(1, w);
-        return Patches.foldValid(mean, c, h, w, p).div(rows.mul(cols));
+        return NDArrays.concat(means, 1).transpose(1, 0, 2); // (b, L, V)
     }
 
     /** Arrays the machine's own manager holds (tests: a call must not add any). */

@@ -29,6 +29,14 @@ final class SoftmaxStream implements AutoCloseable {
         NDArray w = logits.softmax(last);
         NDArray part = w.matMul(values);
         NDArray chunkLse = logits.max(new int[] {last}, true).sub(w.max(new int[] {last}, true).log());
+        merge(part, chunkLse);
+    }
+
+    /**
+     * A chunk already reduced: part (..., V+1) = [its softmax-weighted mean of v, 1] and chunkLse (..., 1) =
+     * the log-sum-exp of its logits ({@link FusedSoftmax} returns both). The caller owns both.
+     */
+    void merge(NDArray part, NDArray chunkLse) {
         if (acc == null) {
             keep(part, chunkLse);
             return;

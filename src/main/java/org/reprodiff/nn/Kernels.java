@@ -1,17 +1,9 @@
 package org.reprodiff.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
-import org.reprodiff.util.Torch;
+import org.reprodiff.util.ScriptModule;
 
 /**
  * Native PyTorch kernels that DJL 0.33 does not expose (group norm, SiLU), faster forms of 2× resampling, the
@@ -20,21 +12,9 @@ import org.reprodiff.util.Torch;
  * Loaded once per process.
  */
 final class Kernels {
-    private static PtSymbolBlock module;
+    private static final ScriptModule MODULE = new ScriptModule(Kernels.class, "kernels.pt");
 
     private Kernels() {}
-
-    private static synchronized PtSymbolBlock module() {
-        if (module == null) {
-            NDManager m = Torch.newManager(); // lives as long as the process
-            try (InputStream in = Kernels.class.getResourceAsStream("kernels.pt")) {
-                module = JniUtils.loadModule((PtNDManager) m, in, false, false);
-            } catch (IOException e) {
-                throw new UncheckedIOException("kernels.pt missing from the jar", e);
-            }
-        }
-        return module;
-    }
 
     /**
      * GroupNorm with per-channel affine (biased variance, eps inside the root), then SiLU if asked: in place on
@@ -142,24 +122,11 @@ final class Kernels {
         }
     }
 
-    /** Runs a method whose last argument is its scalars, passed as one small float64 tensor (DJL passes tensors only). */
     private static NDArray call(String method, double[] scalars, NDArray... inputs) {
-        try (NDArray s = inputs[0].getManager().create(scalars)) {
-            NDArray[] all = Arrays.copyOf(inputs, inputs.length + 1);
-            all[inputs.length] = s;
-            return call(method, all);
-        }
+        return MODULE.call(method, scalars, inputs);
     }
 
-    /** Runs one method; it records autograd when gradients are on (otherwise PyTorch's inference mode). */
     private static NDArray call(String method, NDArray... inputs) {
-        NDManager m = inputs[0].getManager();
-        try (NDArray name = m.create(0f)) {
-            name.setName("module_method:" + method); // DJL's way of naming the method to run
-            NDList in = new NDList(inputs.length + 1);
-            in.addAll(Arrays.asList(inputs));
-            in.add(name);
-            return IValueUtils.forward(module(), in, true).singletonOrThrow();
-        }
+        return MODULE.call(method, inputs);
     }
 }

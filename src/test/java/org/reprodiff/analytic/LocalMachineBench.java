@@ -73,6 +73,9 @@ class LocalMachineBench {
         var y = LocalMachineTest.random(n, 1, 16, 16, 1);
         try (NDManager m = Torch.newManager();
                 LocalMachine d = new LocalMachine(y, LocalMachine.Kind.valueOf(kind), PatchSchedule.fixed(p), m)) {
+            if (Boolean.getBoolean("composed")) {
+                d.composed();
+            }
             NDArray x = m.randomNormal(new Shape(b, 1, 16, 16));
             NDArray s = m.full(new Shape(b), 0.5f);
             for (int r = 0; r < 2; r++) {

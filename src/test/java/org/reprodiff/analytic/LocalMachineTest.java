@@ -156,6 +156,30 @@ class LocalMachineTest {
     }
 
     @Test
+    void theFusedKernelIsTheComposedFloat64SoftmaxAtOneAndTwoThreads() {
+        ImageSet y = random(11, 2, 7, 6, 21);
+        float[] sigma = {0.002f, 0.05f, 0.7f, 80f};
+        float[] x = noisy(y, new int[] {0, 3, 5, 10}, sigma, 22);
+        int threads = Torch.threads();
+        try {
+            for (int t : new int[] {1, 2}) {
+                Torch.setThreads(t);
+                for (Kind k : Kind.values()) {
+                    for (int p : new int[] {3, 5}) {
+                        // a table of one image per chunk: every chunk's log-sum-exp takes part in the merge
+                        float[] fused = run(m -> new LocalMachine(y, k, PatchSchedule.fixed(p), m, 1L << 30, 1), y, x, sigma);
+                        float[] ref = run(m -> new LocalMachine(y, k, PatchSchedule.fixed(p), m, 1L << 30, 1L << 30)
+                                .composed(), y, x, sigma);
+                        close(fused, ref, 1e-6);
+                    }
+                }
+            }
+        } finally {
+            Torch.setThreads(threads);
+        }
+    }
+
+    @Test
     void aCallLeavesNothingInTheMachinesOwnManager() {
         ImageSet y = random(5, 1, 6, 6, 14);
         float[] sigma = {0.3f, 2f};
