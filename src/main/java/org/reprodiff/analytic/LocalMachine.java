@@ -76,7 +76,7 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
      * {@link SoftmaxStream}) instead of {@link FusedSoftmax}: the reference the fused kernel is tested against,
      * and the form off the CPU.
      */
-    LocalMachine composed() {
+    public LocalMachine composed() {
         composed = true;
         return this;
     }
