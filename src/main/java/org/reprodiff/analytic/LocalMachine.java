@@ -27,11 +27,12 @@ import org.reprodiff.util.UserException;
  * posterior mean of the whole window over the windows at the same place, averaged over the windows covering
  * each pixel (P above the image side means the whole image).</li>
  * </ul>
- * Windows are zero-padded at the borders (Kamb's "zeros" mode). All four share one exact core
- * ({@link SoftmaxStream}): logits (a·c − ½‖c‖²)/σ² as float64 matrix products (‖a‖² cancels in each
- * softmax), a normaliser per output pixel, candidates in chunks of whole training images, and queries in row
- * blocks, both sized so one block's float64 logits fit {@code logitsBytes}; the unfolded training windows are
- * built per call in blocks of {@code tableBytes}, so memory stays bounded for any N.
+ * Windows are zero-padded at the borders (Kamb's "zeros" mode). All four share one exact float64 softmax:
+ * logits (a·c − ½‖c‖²)/σ² (‖a‖² cancels in each softmax) with a normaliser per output pixel. The unfolded
+ * training windows are built per call in table chunks of {@code tableBytes}, so memory stays bounded for any N,
+ * and chunks merge by their log-sum-exp ({@link SoftmaxStream}). On the CPU each chunk goes through PyTorch's
+ * fused attention kernel ({@link FusedSoftmax}); the composed form ({@link #composed()}: the logits as matrix
+ * products in row and candidate blocks that fit {@code logitsBytes}, then softmax) is its reference.
  */
 public final class LocalMachine implements Denoiser, AutoCloseable {
     public enum Kind { LS, ELS, BBELS, PSPC }
@@ -320,14 +321,13 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
         long e = q.getShape().get(2);
         SoftmaxStream stream = new SoftmaxStream(call);
         long per = fusedTableImages(l, e);
-        long vw = 0;
         for (long u = 0; u < n; u += per) {
             try (NDManager tab = call.newSubManager()) {
                 NDArray y = chunk(u, Math.min(n, u + per), tab);
                 long nu = y.getShape().get(0);
                 NDArray raw = Patches.unfold(y, p, pad).transpose(1, 0, 2); // (L, nu, K)
                 NDArray v = withOnes(pad ? y.reshape(nu, c, l).transpose(2, 0, 1) : raw); // (L, nu, V+1)
-                vw = v.getShape().get(2);
+                long vw = v.getShape().get(2);
                 v = v.concat(tab.zeros(new Shape(l, nu, e - vw), DataType.FLOAT64), 2);
                 NDList r = FusedSoftmax.attend(q, withHalfNorm(raw), v);
                 stream.merge(r.get(0).get(new NDIndex(":, :, :{}", vw)), r.get(1));
