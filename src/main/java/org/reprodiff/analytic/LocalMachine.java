@@ -210,6 +210,35 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
         return Math.max(1, tableBytes / (windows * (3 * e + 1) * Double.BYTES));
     }
 
+    /** A table chunk's candidates (G, M, E) and values (G, M, V+1), from its training images y (nu of them). */
+    private interface FusedTable {
+        NDArray[] build(NDArray y, long nu);
+    }
+
+    /**
+     * Queries q (G, R, E) against every table chunk, one fused pass each (values zero-padded to E, the kernel's
+     * width), merged by log-sum-exp: the softmax-weighted mean (G, R, V).
+     */
+    private NDArray fusedMean(NDArray q, long windows, FusedTable table, NDManager call) {
+        long e = q.getShape().get(2);
+        SoftmaxStream stream = new SoftmaxStream(call);
+        long per = fusedTableImages(windows, e);
+        for (long u = 0; u < n; u += per) {
+            try (NDManager tab = call.newSubManager()) {
+                NDArray y = chunk(u, Math.min(n, u + per), tab);
+                NDArray[] kv = table.build(y, y.getShape().get(0));
+                Shape vs = kv[1].getShape();
+                long vw = vs.get(2);
+                NDArray v = kv[1].concat(tab.zeros(new Shape(vs.get(0), vs.get(1), e - vw), DataType.FLOAT64), 2);
+                NDList r = FusedSoftmax.attend(q, kv[0], v);
+                stream.merge(r.get(0).get(new NDIndex(":, :, :{}", vw)), r.get(1));
+            }
+        }
+        NDArray mean = stream.mean(call);
+        stream.close();
+        return mean;
+    }
+
     /** [a·σ⁻², −σ⁻²] against [c, ½‖c‖²] (BBELS: and the border codes), one fused pass per table chunk. */
     private NDArray equivariantFused(NDArray xd, NDArray inv, int p, NDManager call) {
         long b = xd.getShape().get(0);
@@ -222,24 +251,14 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
             qs.add(codes[0].expandDims(0).broadcast(new Shape(b, hw, e - k - 1)));
         }
         NDArray q = NDArrays.concat(qs, 2).reshape(1, b * hw, e);
-        SoftmaxStream stream = new SoftmaxStream(call);
-        long per = fusedTableImages(hw, e);
-        for (long u = 0; u < n; u += per) {
-            try (NDManager tab = call.newSubManager()) {
-                NDArray y = chunk(u, Math.min(n, u + per), tab);
-                long nu = y.getShape().get(0);
-                NDArray cand = withHalfNorm(Patches.unfold(y, p, true).reshape(nu * hw, k));
-                if (codes != null) {
-                    cand = cand.concat(codes[1].tile(new long[] {nu, 1}), 1);
-                }
-                NDArray v = withOnes(y.reshape(nu, c, hw).transpose(0, 2, 1).reshape(nu * hw, c));
-                v = v.concat(tab.zeros(new Shape(nu * hw, e - c - 1), DataType.FLOAT64), 1);
-                NDList r = FusedSoftmax.attend(q, cand.expandDims(0), v.expandDims(0));
-                stream.merge(r.get(0).get(new NDIndex("0, :, :{}", c + 1)), r.get(1).get(0));
+        NDArray mean = fusedMean(q, hw, (y, nu) -> {
+            NDArray cand = withHalfNorm(Patches.unfold(y, p, true).reshape(nu * hw, k));
+            if (codes != null) {
+                cand = cand.concat(codes[1].tile(new long[] {nu, 1}), 1);
             }
-        }
-        NDArray mean = stream.mean(call);
-        stream.close();
+            NDArray v = withOnes(y.reshape(nu, c, hw).transpose(0, 2, 1).reshape(nu * hw, c));
+            return new NDArray[] {cand.expandDims(0), v.expandDims(0)};
+        }, call);
         return mean.reshape(b, h, w, c).transpose(0, 3, 1, 2);
     }
 
@@ -318,23 +337,11 @@ public final class LocalMachine implements Denoiser, AutoCloseable {
     /** One fused pass per table chunk, the window places as the kernel's heads: q (L, b, K+1) → (b, L, V). */
     private NDArray positionalFused(NDArray q, int p, boolean pad, NDManager call) {
         long l = q.getShape().get(0);
-        long e = q.getShape().get(2);
-        SoftmaxStream stream = new SoftmaxStream(call);
-        long per = fusedTableImages(l, e);
-        for (long u = 0; u < n; u += per) {
-            try (NDManager tab = call.newSubManager()) {
-                NDArray y = chunk(u, Math.min(n, u + per), tab);
-                long nu = y.getShape().get(0);
-                NDArray raw = Patches.unfold(y, p, pad).transpose(1, 0, 2); // (L, nu, K)
-                NDArray v = withOnes(pad ? y.reshape(nu, c, l).transpose(2, 0, 1) : raw); // (L, nu, V+1)
-                long vw = v.getShape().get(2);
-                v = v.concat(tab.zeros(new Shape(l, nu, e - vw), DataType.FLOAT64), 2);
-                NDList r = FusedSoftmax.attend(q, withHalfNorm(raw), v);
-                stream.merge(r.get(0).get(new NDIndex(":, :, :{}", vw)), r.get(1));
-            }
-        }
-        NDArray mean = stream.mean(call);
-        stream.close();
+        NDArray mean = fusedMean(q, l, (y, nu) -> {
+            NDArray raw = Patches.unfold(y, p, pad).transpose(1, 0, 2); // (L, nu, K)
+            NDArray v = withOnes(pad ? y.reshape(nu, c, l).transpose(2, 0, 1) : raw); // (L, nu, V+1)
+            return new NDArray[] {withHalfNorm(raw), v};
+        }, call);
         return mean.transpose(1, 0, 2);
     }
 
