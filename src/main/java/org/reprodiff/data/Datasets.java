@@ -48,7 +48,7 @@ public final class Datasets {
             set = filterClasses(set, classes, id);
         }
         if (resize != null && s.kind() != DataSpec.Kind.FOLDER) {
-            set = Resize.area(set, resize, resize, id);
+            set = Resize.deferred(set, resize, resize, id);
         }
         return set;
     }

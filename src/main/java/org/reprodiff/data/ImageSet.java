@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.reprodiff.util.UserException;
 
 /**
@@ -19,8 +20,10 @@ public final class ImageSet {
     private final int channels;
     private final int height;
     private final int width;
-    private final float[] data;
+    private final int count;
     private final int[] labels;
+    private float[] data;
+    private Supplier<float[]> pending;
 
     public ImageSet(String name, String identity, int channels, int height, int width, float[] data, int[] labels) {
         long per = (long) channels * height * width;
@@ -35,8 +38,37 @@ public final class ImageSet {
         this.channels = channels;
         this.height = height;
         this.width = width;
+        this.count = (int) (data.length / per);
         this.data = data;
         this.labels = labels;
+    }
+
+    private ImageSet(String name, String identity, int channels, int height, int width, int count, int[] labels,
+            Supplier<float[]> pixels) {
+        if ((long) channels * height * width <= 0 || count < 0) {
+            throw new IllegalArgumentException("bad shape " + count + "x" + channels + "x" + height + "x" + width);
+        }
+        if (labels != null && labels.length != count) {
+            throw new IllegalArgumentException("labels " + labels.length + " != images " + count);
+        }
+        this.name = name;
+        this.identity = identity;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.count = count;
+        this.labels = labels;
+        this.pending = pixels;
+    }
+
+    /**
+     * A set whose pixels are computed on the first data() call. Why: a resized training set is often loaded only
+     * for its identity and size (a cached descriptor file already holds what scoring needs), and resizing 60000
+     * images costs a second. The supplier must return exactly count·C·H·W values.
+     */
+    public static ImageSet deferred(String name, String identity, int channels, int height, int width, int count,
+            int[] labels, Supplier<float[]> pixels) {
+        return new ImageSet(name, identity, channels, height, width, count, labels, pixels);
     }
 
     public ImageSet(String name, int channels, int height, int width, float[] data, int[] labels) {
@@ -53,7 +85,7 @@ public final class ImageSet {
     }
 
     public int size() {
-        return data.length / dim();
+        return count;
     }
 
     public int channels() {
@@ -79,7 +111,16 @@ public final class ImageSet {
     }
 
     /** The flat values, image after image, C order. Read-only. */
-    public float[] data() {
+    public synchronized float[] data() {
+        if (data == null) {
+            float[] d = pending.get();
+            if (d.length != (long) count * dim()) {
+                throw new IllegalStateException(identity + ": deferred pixels hold " + d.length + " values, expected "
+                        + (long) count * dim());
+            }
+            data = d;
+            pending = null;
+        }
         return data;
     }
 
@@ -93,30 +134,32 @@ public final class ImageSet {
     }
 
     public float[] image(int i) {
-        return Arrays.copyOfRange(data, i * dim(), (i + 1) * dim());
+        return Arrays.copyOfRange(data(), i * dim(), (i + 1) * dim());
     }
 
     /** A float32 batch (B, C, H, W) of the given images. */
     public NDArray batch(NDManager m, int[] indices) {
         int d = dim();
+        float[] src = data();
         float[] out = new float[indices.length * d];
         for (int b = 0; b < indices.length; b++) {
-            System.arraycopy(data, indices[b] * d, out, b * d, d);
+            System.arraycopy(src, indices[b] * d, out, b * d, d);
         }
         return m.create(out, new Shape(indices.length, channels, height, width));
     }
 
     /** All images as one float32 array (N, C, H, W). */
     public NDArray all(NDManager m) {
-        return m.create(data, new Shape(size(), channels, height, width));
+        return m.create(data(), new Shape(size(), channels, height, width));
     }
 
     public ImageSet select(int[] indices, String newIdentity) {
         int d = dim();
+        float[] src = data();
         float[] out = new float[indices.length * d];
         int[] lab = labels == null ? null : new int[indices.length];
         for (int b = 0; b < indices.length; b++) {
-            System.arraycopy(data, indices[b] * d, out, b * d, d);
+            System.arraycopy(src, indices[b] * d, out, b * d, d);
             if (lab != null) {
                 lab[b] = labels[indices[b]];
             }
@@ -261,7 +304,7 @@ public final class ImageSet {
 
     /** The 8-bit image i as EDM writes it: clip(x·127.5 + 128, 0, 255), truncated. */
     public BufferedImage toImage(int i) {
-        return Images.toImage(data, i * dim(), channels, height, width);
+        return Images.toImage(data(), i * dim(), channels, height, width);
     }
 
     @Override

@@ -24,6 +24,12 @@ public final class Resize {
         return new ImageSet(set.name(), identity, set.channels(), h, w, out, set.labels());
     }
 
+    /** area(set, h, w, identity), computed on first use of the pixels ({@link ImageSet#deferred}). */
+    public static ImageSet deferred(ImageSet set, int h, int w, String identity) {
+        return ImageSet.deferred(set.name(), identity, set.channels(), h, w, set.size(), set.labels(),
+                () -> area(set.data(), set.size(), set.channels(), set.height(), set.width(), h, w));
+    }
+
     /** n images of c×hIn×wIn (flat, C order) resized to c×h×w. */
     public static float[] area(float[] data, int n, int c, int hIn, int wIn, int h, int w) {
         int dIn = c * hIn * wIn;

@@ -83,6 +83,31 @@ class DatasetsTest {
         }
     }
 
+    @Test
+    void deferredResizeComputesOnFirstUseAndEqualsTheEagerOne() throws Exception {
+        Path dir = DataFixtures.idxDir(tmp.resolve("d"), 12, 2, 8, 8, true);
+        ImageSet raw = Datasets.load("idx:" + dir);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        ImageSet lazy = ImageSet.deferred(raw.name(), "x", 1, 4, 4, raw.size(), raw.labels(), () -> {
+            calls.incrementAndGet();
+            return Resize.area(raw.data(), raw.size(), 1, 8, 8, 4, 4);
+        });
+        assertThat(lazy.size()).isEqualTo(12);
+        assertThat(lazy.identity()).isEqualTo("x");
+        assertThat(calls).hasValue(0);
+        ImageSet eager = Resize.area(raw, 4, 4, "x");
+        assertThat(lazy.select(new int[] {5, 2}, "y").data())
+                .containsExactly(eager.select(new int[] {5, 2}, "y").data());
+        assertThat(lazy.data()).containsExactly(eager.data());
+        assertThat(calls).hasValue(1);
+        // what load() gives for a resize is the same pixels, still deferred
+        assertThat(Datasets.load("idx:" + dir, null, 4, null).data()).containsExactly(eager.data());
+        ImageSet wrong = ImageSet.deferred("w", "w", 1, 4, 4, 3, null, () -> new float[47]);
+        assertThat(wrong.size()).isEqualTo(3);
+        assertThatThrownBy(wrong::data).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("w: deferred pixels hold 47 values, expected 48");
+    }
+
     /** The integral of floor(t) from 0 to x. */
     private static double rampIntegral(double x) {
         double k = Math.floor(x);
