@@ -26,21 +26,16 @@ public final class ImageSet {
     private Supplier<float[]> pending;
 
     public ImageSet(String name, String identity, int channels, int height, int width, float[] data, int[] labels) {
-        long per = (long) channels * height * width;
-        if (per <= 0 || data.length % per != 0) {
-            throw new IllegalArgumentException("data length " + data.length + " is not a multiple of " + per);
-        }
-        if (labels != null && labels.length != data.length / per) {
-            throw new IllegalArgumentException("labels " + labels.length + " != images " + data.length / per);
-        }
-        this.name = name;
-        this.identity = identity;
-        this.channels = channels;
-        this.height = height;
-        this.width = width;
-        this.count = (int) (data.length / per);
+        this(name, identity, channels, height, width, count(data.length, (long) channels * height * width), labels, null);
         this.data = data;
-        this.labels = labels;
+    }
+
+    /** The number of images in length values of per each; a length that is not a multiple is refused. */
+    private static int count(int length, long per) {
+        if (per <= 0 || length % per != 0) {
+            throw new IllegalArgumentException("data length " + length + " is not a multiple of " + per);
+        }
+        return (int) (length / per);
     }
 
     private ImageSet(String name, String identity, int channels, int height, int width, int count, int[] labels,
@@ -68,7 +63,7 @@ public final class ImageSet {
      */
     public static ImageSet deferred(String name, String identity, int channels, int height, int width, int count,
             int[] labels, Supplier<float[]> pixels) {
-        return new ImageSet(name, identity, channels, height, width, count, labels, pixels);
+        return new ImageSet(name, identity, channels, height, width, count, labels, java.util.Objects.requireNonNull(pixels));
     }
 
     public ImageSet(String name, int channels, int height, int width, float[] data, int[] labels) {
