@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.reprodiff.util.UserException;
@@ -63,7 +64,7 @@ public final class ImageSet {
      */
     public static ImageSet deferred(String name, String identity, int channels, int height, int width, int count,
             int[] labels, Supplier<float[]> pixels) {
-        return new ImageSet(name, identity, channels, height, width, count, labels, java.util.Objects.requireNonNull(pixels));
+        return new ImageSet(name, identity, channels, height, width, count, labels, Objects.requireNonNull(pixels));
     }
 
     public ImageSet(String name, int channels, int height, int width, float[] data, int[] labels) {
