@@ -15,6 +15,16 @@ class MainTest {
     }
 
     @Test
+    void benchHelpNamesEverySectionOnlyAccepts() {
+        CliTestSupport.Result r = CliTestSupport.run("bench", "--help");
+        assertThat(r.code()).isZero();
+        String help = r.out().replaceAll("\\s+", " ");
+        for (String section : BenchCommand.SECTIONS) {
+            assertThat(help).as("bench --help names " + section).containsPattern("[(, ]" + section + "[,;]");
+        }
+    }
+
+    @Test
     void unknownOptionIsUsageErrorOnOneLine() {
         CliTestSupport.Result r = CliTestSupport.run("--no-such-option");
         assertThat(r.code()).isEqualTo(2);
