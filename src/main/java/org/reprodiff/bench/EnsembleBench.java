@@ -40,7 +40,11 @@ final class EnsembleBench {
             int steps = b.quick() ? 6 : 16;
             int[] n = {0};
             for (String arch : archs) {
-                Timing solo = Timing.of(samples(b.quick() ? 2 : 3, () -> train(arch, data, dir.resolve("r" + n[0]++), 1, steps)));
+                // One untimed solo run, then the median of five: a process's first two runs of an architecture
+                // are 1.5-1.8x slower past their first step (Zen 5, unet-s: 1.6-1.9 s against 1.0-1.1 s), and with
+                // three repeats and no warm-up the median was such a run, which made every ensemble look faster.
+                train(arch, data, dir.resolve("r" + n[0]++), 1, steps);
+                Timing solo = Timing.of(samples(b.quick() ? 2 : 5, () -> train(arch, data, dir.resolve("r" + n[0]++), 1, steps)));
                 double soloRate = (steps - 1) * BATCH / solo.median();
                 b.add(Figure.rate("ensemble", arch + " solo run, batch 32, 16×16", "img/s", (steps - 1) * BATCH, 0, solo,
                         b.peak32(), null, "steps 2.." + steps + " of a run"));
@@ -48,7 +52,7 @@ final class EnsembleBench {
                 b.add(Figure.value("ensemble", arch + " group size chosen (EnsembleTuning, batch 32, 16×16)", "members", chosen, chosen,
                         chosen, null, "cached in " + org.reprodiff.util.Caches.root().resolve("ensembles.json")));
                 for (int k : ks) {
-                    Timing t = Timing.of(samples(b.quick() ? 1 : 2, () -> train(arch, data, dir.resolve("r" + n[0]++), k, steps)));
+                    Timing t = Timing.of(samples(b.quick() ? 1 : 3, () -> train(arch, data, dir.resolve("r" + n[0]++), k, steps)));
                     double rate = (double) k * (steps - 1) * BATCH / t.median();
                     b.add(Figure.rate("ensemble", arch + " ×" + k + " as one, batch 32, 16×16", "img/s", (double) k * (steps - 1) * BATCH,
                             0, t, b.peak32(), "unet-s".equals(arch) && k == 8 ? "≥ 3× solo" : null,
