@@ -7,6 +7,7 @@ import java.util.List;
 import org.reprodiff.data.ImageSet;
 import org.reprodiff.score.Bootstrap.Interval;
 import org.reprodiff.util.Progress;
+import org.reprodiff.util.ScriptModule;
 import org.reprodiff.util.Torch;
 import org.reprodiff.util.UserException;
 
@@ -19,6 +20,8 @@ public final class Scores {
     /** Query rows and training columns of one similarity/distance block in the searches. */
     static int rowBlock = 1024;
     static int colBlock = 4096;
+    /** The block product and its row maximum in one call, without max.dim's indices (src/main/python/make_search.py). */
+    private static final ScriptModule SEARCH = new ScriptModule(Scores.class, "search.pt");
 
     private Scores() {}
 
@@ -165,6 +168,9 @@ public final class Scores {
     /**
      * max_j q_i·t_j for each row of q (Q, K) against t (N, K). Blocks of {@link #rowBlock} rows × {@link #colBlock}
      * training images (16 MiB of similarities: the allocator reuses them, no page faults), a running max per row.
+     * Each block's maximum is aten::amax, not DJL's max (aten::max.dim, which also finds the argmax): the same
+     * values without the index pass; on Zen 5 (10000 × 60000 × 784) a process's first search took 3.1–3.4 s
+     * instead of 3.7–4.4, later ones 3.08 s instead of 3.13 (medians; BENCHMARKS.md).
      */
     public static float[] maxSimilarity(NDArray q, NDArray t) {
         int rows = (int) q.getShape().get(0);
@@ -180,7 +186,7 @@ public final class Scores {
                     block.attach(sub);
                     NDArray best = null;
                     for (NDArray tb : tT) {
-                        NDArray mx = block.matMul(tb).max(new int[] {1});
+                        NDArray mx = SEARCH.call("product_max", block, tb);
                         best = best == null ? mx : best.maximum(mx);
                         best.attach(sub);
                     }

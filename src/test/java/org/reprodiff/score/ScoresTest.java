@@ -116,6 +116,68 @@ class ScoresTest {
         assertThat(Scores.gl(held, train, new PixelSimilarity(), PixelSimilarity.THRESHOLD).gl()).isGreaterThan(0.9);
     }
 
+    /**
+     * The search's block op (aten::amax of the product, a TorchScript method) against the float64 max of the
+     * products: in whole blocks and in blocks of 7 × 64, at 1 and 2 threads; rows whose similarities are all
+     * negative keep their negative maximum, and a NaN row stays NaN, as max.dim had it.
+     */
+    @Test
+    void maxSimilarityIsTheFloat64MaxOfTheProductsAtOneAndTwoThreads() {
+        SplittableRandom r = new SplittableRandom(41);
+        int rows = 37, n = 301, k = 50;
+        float[] q = new float[rows * k];
+        float[] t = new float[n * k];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < t.length; i++) {
+            t[i] = (float) (Math.abs(r.nextGaussian()) + 0.05);
+        }
+        for (int j = 0; j < k; j++) {
+            q[3 * k + j] = -Math.abs(q[3 * k + j]) - 0.1f; // row 3 against all-positive t: every product negative
+        }
+        q[5 * k + 7] = Float.NaN;
+        double[] want = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            want[i] = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < n; c++) {
+                double d = 0;
+                for (int j = 0; j < k; j++) {
+                    d += (double) q[i * k + j] * t[c * k + j];
+                }
+                want[i] = Math.max(want[i], d);
+            }
+        }
+        int threads = org.reprodiff.util.Torch.threads();
+        int savedRows = Scores.rowBlock;
+        int savedCols = Scores.colBlock;
+        try (ai.djl.ndarray.NDManager m = org.reprodiff.util.Torch.newManager()) {
+            NDArray qa = m.create(q, new ai.djl.ndarray.types.Shape(rows, k));
+            NDArray ta = m.create(t, new ai.djl.ndarray.types.Shape(n, k));
+            for (int th : new int[] {1, 2}) {
+                org.reprodiff.util.Torch.setThreads(th);
+                for (int[] b : new int[][] {{savedRows, savedCols}, {7, 64}}) {
+                    Scores.rowBlock = b[0];
+                    Scores.colBlock = b[1];
+                    float[] got = Scores.maxSimilarity(qa, ta);
+                    for (int i = 0; i < rows; i++) {
+                        if (Double.isNaN(want[i])) {
+                            assertThat(got[i]).as("row %d", i).isNaN();
+                        } else {
+                            assertThat((double) got[i]).as("row %d, %d threads, blocks %s", i, th,
+                                    java.util.Arrays.toString(b)).isCloseTo(want[i], within(1e-5 * Math.max(1, Math.abs(want[i]))));
+                        }
+                    }
+                    assertThat(got[3]).isNegative();
+                }
+            }
+        } finally {
+            org.reprodiff.util.Torch.setThreads(threads);
+            Scores.rowBlock = savedRows;
+            Scores.colBlock = savedCols;
+        }
+    }
+
     @Test
     void chunkedSearchEqualsOneBlock() {
         ImageSet train = Datasets.load("fashion-mnist", "train", null, null).subset(300, 1);
