@@ -22,6 +22,7 @@ import org.reprodiff.sample.SamplerContext;
 import org.reprodiff.sample.Samplers;
 import org.reprodiff.sample.SigmaGrid;
 import org.reprodiff.score.Scores;
+import org.reprodiff.score.SearchTuning;
 import org.reprodiff.util.MicroBatches;
 import org.reprodiff.util.Torch;
 
@@ -174,6 +175,11 @@ public final class Sections {
                 Torch.seedRaw(3);
             }
             NDArray queries = normalizedRows(m.randomNormal(new Shape(q, train.dim())));
+            // measured (or read from its cache) before the timing, which a first search here would otherwise include
+            int[] blocks = SearchTuning.blocks(q, train.size(), train.dim(), DataType.FLOAT32);
+            b.add(Figure.value("scores", "GL search block chosen (SearchTuning, width " + train.dim() + ")", "rows",
+                    blocks[0], blocks[0], blocks[0], null, "× " + blocks[1] + " training images; cached in "
+                            + org.reprodiff.util.Caches.root().resolve(SearchTuning.FILE)));
             Timing timing = Timing.measure(0, b.quick() ? 1 : 3, () -> Scores.maxSimilarity(queries, t));
             double flops = 2.0 * q * train.size() * train.dim();
             b.add(Figure.rate("scores", "GL search " + q + " × " + train.size(), "samples/s", q, flops, timing,

@@ -17,9 +17,12 @@ import org.reprodiff.util.UserException;
  * Intervals: 95% percentile bootstrap over samples (1000 resamples, SplittableRandom(bootstrapSeed)).
  */
 public final class Scores {
-    /** Query rows and training columns of one similarity/distance block in the searches. */
-    static int rowBlock = 1024;
-    static int colBlock = 4096;
+    /**
+     * Query rows and training columns of one similarity/distance block in the searches; 0 (the default): the GL
+     * search's measured by {@link SearchTuning}, the others' its default 1024 × 4096. Tests force small ones.
+     */
+    static int rowBlock = 0;
+    static int colBlock = 0;
     /** The block product and its row maximum in one call, without max.dim's indices (src/main/python/make_search.py). */
     private static final ScriptModule SEARCH = new ScriptModule(Scores.class, "search.pt");
 
@@ -166,19 +169,26 @@ public final class Scores {
     }
 
     /**
-     * max_j q_i·t_j for each row of q (Q, K) against t (N, K). Blocks of {@link #rowBlock} rows × {@link #colBlock}
-     * training images (16 MiB of similarities: the allocator reuses them, no page faults), a running max per row.
+     * max_j q_i·t_j for each row of q (Q, K) against t (N, K), in blocks of query rows × training images chosen by
+     * {@link SearchTuning} (at most 16 MiB of similarities: the allocator reuses them, no page faults), a running
+     * max per row.
      * Each block's maximum is aten::amax, not DJL's max (aten::max.dim, which also finds the argmax): the same
      * values without the index pass; on Zen 5 (10000 × 60000 × 784) a process's first search took 3.1–3.4 s
      * instead of 3.7–4.4, later ones 3.08 s instead of 3.13 (medians; BENCHMARKS.md).
      */
     public static float[] maxSimilarity(NDArray q, NDArray t) {
+        int[] b = rowBlock > 0 ? new int[] {rowBlock, colBlock}
+                : SearchTuning.blocks(q.getShape().get(0), t.getShape().get(0), t.getShape().get(1), t.getDataType());
+        return maxSimilarity(q, t, b[0], b[1]);
+    }
+
+    static float[] maxSimilarity(NDArray q, NDArray t, int rowBlock, int colBlock) {
         int rows = (int) q.getShape().get(0);
         int n = (int) t.getShape().get(0);
         float[] out = new float[rows];
         try (NDManager outer = q.getManager().newSubManager();
                 Progress p = new Progress("nearest-neighbour search", rows, "samples")) {
-            NDArray[] tT = columnBlocks(t, outer);
+            NDArray[] tT = columnBlocks(t, outer, colBlock);
             for (int s = 0; s < rows; s += rowBlock) {
                 int e = Math.min(rows, s + rowBlock);
                 try (NDManager sub = outer.newSubManager()) {
@@ -209,8 +219,9 @@ public final class Scores {
         int[] index = new int[rows];
         float[] best = new float[rows];
         Arrays.fill(best, Float.NEGATIVE_INFINITY);
+        int cols = colBlock > 0 ? colBlock : SearchTuning.CANDIDATES[0][1];
         try (NDManager outer = q.getManager().newSubManager()) {
-            NDArray[] tT = columnBlocks(t, outer);
+            NDArray[] tT = columnBlocks(t, outer, cols);
             for (int b = 0; b < tT.length; b++) {
                 try (NDManager sub = outer.newSubManager()) {
                     NDArray sims = q.matMul(tT[b]);
@@ -220,7 +231,7 @@ public final class Scores {
                     for (int i = 0; i < rows; i++) {
                         if (v[i] > best[i]) { // strictly: the first of equal matches wins, as in numpy's argmax
                             best[i] = v[i];
-                            index[i] = b * colBlock + (int) at[i];
+                            index[i] = b * cols + (int) at[i];
                         }
                     }
                 }
@@ -230,7 +241,7 @@ public final class Scores {
     }
 
     /** t (N, K) as transposed blocks (K, colBlock) in m. */
-    private static NDArray[] columnBlocks(NDArray t, NDManager m) {
+    private static NDArray[] columnBlocks(NDArray t, NDManager m, int colBlock) {
         int n = (int) t.getShape().get(0);
         NDArray[] out = new NDArray[(n + colBlock - 1) / colBlock];
         for (int b = 0; b < out.length; b++) {
@@ -246,9 +257,11 @@ public final class Scores {
         int rows = (int) q.getShape().get(0);
         float[][] out = new float[rows][2];
         long n = t.getShape().get(0);
+        int rowBlock = Scores.rowBlock > 0 ? Scores.rowBlock : SearchTuning.CANDIDATES[0][0];
+        int colBlock = Scores.colBlock > 0 ? Scores.colBlock : SearchTuning.CANDIDATES[0][1];
         try (NDManager outer = q.getManager().newSubManager();
                 Progress p = new Progress("nearest-two search", rows, "samples")) {
-            NDArray[] tT = columnBlocks(t, outer);
+            NDArray[] tT = columnBlocks(t, outer, colBlock);
             NDArray[] tn = new NDArray[tT.length];
             for (int b = 0; b < tT.length; b++) {
                 tn[b] = tT[b].square().sum(new int[] {0}, true);

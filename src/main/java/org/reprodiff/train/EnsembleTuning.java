@@ -8,11 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 import org.reprodiff.nn.Architectures;
@@ -21,6 +16,7 @@ import org.reprodiff.util.Caches;
 import org.reprodiff.util.Cpu;
 import org.reprodiff.util.Json;
 import org.reprodiff.util.Torch;
+import org.reprodiff.util.TuningCache;
 
 /**
  * How many runs of one architecture to train as one {@link Ensemble} here: measured, not assumed, because it
@@ -43,7 +39,6 @@ public final class EnsembleTuning {
     /** Below this gain grouping is not worth its memory and its float-level departure from the solo runs. */
     static final double MIN_GAIN = 1.5;
     static final String FILE = "ensembles.json";
-    private static final Object LOCK = new Object();
 
     private EnsembleTuning() {}
 
@@ -54,28 +49,11 @@ public final class EnsembleTuning {
         }
         String key = String.format(Locale.ROOT, "%s | %d threads | %s %dx%dx%d batch %d", Cpu.describe(), Torch.threads(), arch,
                 channels, height, width, batch);
-        synchronized (LOCK) {
-            Path file = Caches.root().resolve(FILE);
-            try {
-                Files.createDirectories(file.getParent());
-            } catch (java.io.IOException e) {
-                // measured without a cache
-            }
-            // one process measures, the others (study --jobs workers) wait and read its choice
-            try (FileChannel ch = FileChannel.open(file.resolveSibling(FILE + ".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
-                return measured(file, key, arch, channels, height, width, batch);
-            } catch (java.io.IOException e) {
-                return measured(file, key, arch, channels, height, width, batch);
-            }
-        }
+        return TuningCache.entry(FILE, key, e -> e.path("members").isInt(),
+                () -> measure(arch, channels, height, width, batch)).get("members").asInt();
     }
 
-    private static int measured(Path file, String key, String arch, int channels, int height, int width, int batch) {
-        ObjectNode all = read(file);
-        if (all.path(key).path("members").isInt()) {
-            return all.get(key).get("members").asInt();
-        }
+    private static ObjectNode measure(String arch, int channels, int height, int width, int batch) {
         double solo = rate(arch, channels, height, width, batch, 1);
         int bestK = 1;
         double bestRate = solo;
@@ -95,30 +73,8 @@ public final class EnsembleTuning {
             }
             previous = r;
         }
-        int chosen = bestRate >= MIN_GAIN * solo ? bestK : 1;
-        entry.put("members", chosen);
-        entry.put("measured", java.time.Instant.now().toString());
-        all.set(key, entry);
-        try {
-            Json.write(file, all);
-        } catch (RuntimeException e) {
-            // a cache: the choice holds for this process anyway
-        }
-        return chosen;
-    }
-
-    private static ObjectNode read(Path file) {
-        try {
-            if (Files.isRegularFile(file)) {
-                var n = Json.MAPPER.readTree(file.toFile());
-                if (n instanceof ObjectNode o) {
-                    return o;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // corrupt: measured again and rewritten
-        }
-        return Json.object();
+        entry.put("members", bestRate >= MIN_GAIN * solo ? bestK : 1);
+        return entry;
     }
 
     /** Aggregate img/s of forward + backward for k members (1: the solo network). */

@@ -39,7 +39,12 @@ class BenchQuickTest {
         assertThat(sections).contains("peak", "data", "training", "sampling", "optimum", "scores", "ensemble", "memory");
         assertThat(j.get("figures").findValuesAsText("name")).contains("unet-s solo run, batch 32, 16×16",
                 "unet-s ×8 as one, batch 32, 16×16", "unet-s group size chosen (EnsembleTuning, batch 32, 16×16)");
+        assertThat(j.get("figures").findValuesAsText("name")).contains("GL search block chosen (SearchTuning, width 784)");
         for (var f : j.get("figures")) {
+            if (f.get("name").asText().startsWith("GL search block chosen")) {
+                assertThat(f.get("median").asInt()).isIn(1024, 2048, 4096);
+                assertThat(f.get("note").asText()).matches("× [0-9]+ training images; cached in .*search\\.json");
+            }
             if (f.get("name").asText().contains("as one")) {
                 assertThat(f.get("note").asText()).matches("[0-9.]+× the solo run's [0-9.]+ img/s");
             }
