@@ -12,10 +12,11 @@ and its serialized code is rewritten to call the op; the libtorch that loads the
 DJL) resolves it by name then, and a test checks it against the plain float64 composition.
 """
 import os
-import zipfile
 from typing import Tuple
 
 import torch
+
+import stable_module
 
 PLACEHOLDER = "(torch.matmul(q, k), torch.matmul(k, v))"
 CALL = "torch._scaled_dot_product_flash_attention_for_cpu(q, k, v, 0., False, attn_mask=None, scale=1.)"
@@ -31,25 +32,15 @@ class Attention(torch.nn.Module):
         return torch.matmul(q, k), torch.matmul(k, v)  # placeholder, rewritten below
 
 
+def _call_the_op(text):
+    assert text.count(PLACEHOLDER) == 1, text
+    return text.replace(PLACEHOLDER, CALL)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = os.path.normpath(os.path.join(here, "..", "resources", "org", "reprodiff", "analytic", "attention.pt"))
-    tmp = out + ".tmp"
-    torch.jit.script(Attention()).save(tmp)
-    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(out + ".part", "w", zipfile.ZIP_STORED) as zout:
-        for item in zin.infolist():
-            if item.filename.endswith(".debug_pkl"):
-                continue  # source ranges of the placeholder: they would point into the old text
-            data = zin.read(item.filename)
-            if item.filename.endswith("code/__torch__.py"):
-                text = data.decode()
-                assert text.count(PLACEHOLDER) == 1, text
-                data = text.replace(PLACEHOLDER, CALL).encode()
-            item.date_time = (1980, 1, 1, 0, 0, 0)  # the same bytes on every run
-            zout.writestr(item, data)
-    os.remove(tmp)
-    os.replace(out + ".part", out)
-    print("wrote", out)
+    stable_module.save(torch.jit.script(Attention()), out, _call_the_op)
 
 
 main()

@@ -8,9 +8,10 @@ similarity blocks of the GL search that costs about 7% of the block's matrix pro
 aten::amax returns the same values (NaN propagating the same way) without the indices, in one vectorized pass.
 """
 import os
-import zipfile
 
 import torch
+
+import stable_module
 
 
 class Search(torch.nn.Module):
@@ -26,17 +27,7 @@ class Search(torch.nn.Module):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = os.path.normpath(os.path.join(here, "..", "resources", "org", "reprodiff", "score", "search.pt"))
-    tmp = out + ".tmp"
-    torch.jit.script(Search()).save(tmp)
-    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(out + ".part", "w", zipfile.ZIP_STORED) as zout:
-        for item in zin.infolist():
-            if item.filename.endswith(".debug_pkl"):
-                continue  # source ranges only; leaving them out keeps the file small and the bytes stable
-            item.date_time = (1980, 1, 1, 0, 0, 0)  # the same bytes on every run
-            zout.writestr(item, zin.read(item.filename))
-    os.remove(tmp)
-    os.replace(out + ".part", out)
-    print("wrote", out)
+    stable_module.save(torch.jit.script(Search()), out)
 
 
 main()
