@@ -11,6 +11,7 @@ import org.reprodiff.nn.ConvPaths;
 import org.reprodiff.nn.KernelChecks;
 import org.reprodiff.nn.KernelFailure;
 import org.reprodiff.nn.NetChecks;
+import org.reprodiff.score.SearchChecks;
 import org.reprodiff.util.Cpu;
 import org.reprodiff.util.Json;
 import org.reprodiff.util.Torch;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 /** What this machine is, and whether every kernel reprodiff uses gives the float64 reference's numbers on it. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Print the CPU, versions, threads and datasets, then check every native kernel, layout path and "
-                + "convolution shape (and one unet-s and uvit-s training step and inference call) against a float64 "
+                + "convolution shape, the GL search's block op (and one unet-s and uvit-s training step and inference call) against a float64 "
                 + "reference at each thread count. Exit 1 if a kernel that reprodiff uses is wrong here.")
 public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--threads", split = ",", paramLabel = "N", description = "Thread counts to check at (default: 1,2).")
@@ -47,6 +48,7 @@ public final class DoctorCommand implements Callable<Integer> {
         Torch.init();
         ConvPaths.warnings(false);
         List<KernelChecks.Row> rows = new ArrayList<>(KernelChecks.all(threads));
+        rows.addAll(SearchChecks.all(threads));
         int before = Torch.threads();
         try {
             for (int t : threads) {

@@ -16,6 +16,7 @@ class DoctorCommandTest {
         assertThat(root.path("failed").asInt()).isZero();
         assertThat(r.code()).isZero();
         assertThat(root.path("rows").size()).isGreaterThan(100);
+        assertThat(root.path("rows").findValuesAsText("kernel")).filteredOn(k -> k.startsWith("GL search:")).hasSize(5);
         for (JsonNode row : root.path("rows")) {
             assertThat(row.path("threads").asInt()).isEqualTo(1);
             assertThat(row.has("error") && row.has("bound") && row.has("used") && row.has("kernel")).isTrue();
