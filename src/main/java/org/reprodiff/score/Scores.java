@@ -177,7 +177,7 @@ public final class Scores {
      * instead of 3.7–4.4, later ones 3.08 s instead of 3.13 (medians; BENCHMARKS.md).
      */
     public static float[] maxSimilarity(NDArray q, NDArray t) {
-        int[] b = rowBlock > 0 ? new int[] {rowBlock, colBlock}
+        int[] b = rowBlock > 0 ? fixedBlocks()
                 : SearchTuning.blocks(q.getShape().get(0), t.getShape().get(0), t.getShape().get(1), t.getDataType());
         return maxSimilarity(q, t, b[0], b[1]);
     }
@@ -219,7 +219,7 @@ public final class Scores {
         int[] index = new int[rows];
         float[] best = new float[rows];
         Arrays.fill(best, Float.NEGATIVE_INFINITY);
-        int cols = colBlock > 0 ? colBlock : SearchTuning.CANDIDATES[0][1];
+        int cols = fixedBlocks()[1];
         try (NDManager outer = q.getManager().newSubManager()) {
             NDArray[] tT = columnBlocks(t, outer, cols);
             for (int b = 0; b < tT.length; b++) {
@@ -240,6 +240,11 @@ public final class Scores {
         return new Best(index, best);
     }
 
+    /** The blocks of the untuned searches: those the tests force, else SearchTuning's default. */
+    private static int[] fixedBlocks() {
+        return rowBlock > 0 ? new int[] {rowBlock, colBlock} : SearchTuning.CANDIDATES[0];
+    }
+
     /** t (N, K) as transposed blocks (K, colBlock) in m. */
     private static NDArray[] columnBlocks(NDArray t, NDManager m, int colBlock) {
         int n = (int) t.getShape().get(0);
@@ -257,8 +262,8 @@ public final class Scores {
         int rows = (int) q.getShape().get(0);
         float[][] out = new float[rows][2];
         long n = t.getShape().get(0);
-        int rowBlock = Scores.rowBlock > 0 ? Scores.rowBlock : SearchTuning.CANDIDATES[0][0];
-        int colBlock = Scores.colBlock > 0 ? Scores.colBlock : SearchTuning.CANDIDATES[0][1];
+        int rowBlock = fixedBlocks()[0];
+        int colBlock = fixedBlocks()[1];
         try (NDManager outer = q.getManager().newSubManager();
                 Progress p = new Progress("nearest-two search", rows, "samples")) {
             NDArray[] tT = columnBlocks(t, outer, colBlock);

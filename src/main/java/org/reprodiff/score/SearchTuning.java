@@ -13,10 +13,11 @@ import org.reprodiff.util.TuningCache;
 /**
  * The GL search's block shape (query rows × training columns of one similarity block), measured where it runs
  * and cached per (CPU, threads, descriptor width) in {@code search.json} under {@link org.reprodiff.util.Caches#root}.
- * The best shape depends on the width: on a 2-core Zen 5 (10000 × 60000, fp32, 2 threads) every candidate was
- * within the machine's noise at 784-d pixels, while at the learned detector's 128-d 2048 × 1024 and 4096 × 1024
- * blocks took 0.47 s against 0.51-0.56 s for 1024 × 4096: with few columns of K the product's output traffic, not
- * its arithmetic, sets the pace, and taller blocks reuse each packed training block over more queries.
+ * The best shape depends on the width and the CPU: on a 2-core Zen 5 (10000 × 60000, fp32, 2 threads) 4096 × 1024
+ * beat 1024 × 4096 by about 5% at 784-d pixels (2.86-2.97 s against 3.00-3.17 s, four interleaved rounds), and at
+ * the learned detector's 128-d 2048 × 1024 and 4096 × 1024 took 0.47 s against 0.51-0.56 s: with few columns of K
+ * the product's output traffic, not its arithmetic, sets the pace, and taller blocks reuse each packed training
+ * block over more queries.
  *
  * <p>Every candidate writes at most 16 MiB of similarities: the launcher's glibc mmap threshold is 32 MiB, and a
  * block at or above it is mapped and page-faulted afresh every time (a 2048 × 4096 block ran at half the speed).
