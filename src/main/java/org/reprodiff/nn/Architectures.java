@@ -10,15 +10,18 @@ import org.reprodiff.util.UserException;
  * channel_mult [1,2,2], 1 block per resolution, attention only in the bottleneck), each about 4× the
  * parameters of the one before; each also as {@code unet-xs-noattn} etc., the same UNet without the
  * bottleneck's self-attention, so that it is convolutional throughout, like the models Kamb and Ganguli's ELS
- * machine describes (their UNet with attention followed it less closely). U-ViTs {@code uvit-s/m} (patch 4, or
+ * machine describes (their UNet with attention followed it less closely); and {@code unet-xs-nonorm} etc., the
+ * noattn UNet less every GroupNorm, as Kamb and Ganguli trained theirs ({@code --nonorm}): a norm pools over
+ * the whole image, so without it nothing but the convolutions' reach couples distant pixels. U-ViTs {@code uvit-s/m} (patch 4, or
  * 2 below 24×24 so that an 8×8 image still has 16 tokens; width 128/192, depth 6/8, 4 heads) and an MLP
  * {@code mlp} for vector data (width 256, 3 residual blocks).
  */
 public final class Architectures {
     private static final List<String> NAMES = List.of(
             "unet-xs", "unet-s", "unet-m", "unet-l", "unet-xs-noattn", "unet-s-noattn", "unet-m-noattn",
-            "unet-l-noattn", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
+            "unet-l-noattn", "unet-xs-nonorm", "unet-s-nonorm", "unet-m-nonorm", "unet-l-nonorm", "unet-64", "unet-128", "unet-256", "uvit-s", "uvit-m", "mlp");
     private static final String NO_ATTENTION = "-noattn";
+    private static final String NO_NORM = "-nonorm";
 
     private Architectures() {}
 
@@ -33,13 +36,15 @@ public final class Architectures {
         NoiseEmbedding.Type pos = NoiseEmbedding.Type.POSITIONAL;
         int patch = resolution >= 24 ? 4 : 2;
         String name = arch == null ? "" : arch;
-        boolean attention = !(NAMES.contains(name) && name.endsWith(NO_ATTENTION));
-        String base = attention ? name : name.substring(0, name.length() - NO_ATTENTION.length());
+        boolean known = NAMES.contains(name);
+        boolean norm = !(known && name.endsWith(NO_NORM));
+        boolean attention = norm && !(known && name.endsWith(NO_ATTENTION));
+        String base = !norm ? strip(name, NO_NORM) : !attention ? strip(name, NO_ATTENTION) : name;
         return switch (base) {
-            case "unet-xs" -> new UNetConfig(6, ladder, 1, none, dropout, channels, resolution, pos, attention);
-            case "unet-s" -> new UNetConfig(12, ladder, 1, none, dropout, channels, resolution, pos, attention);
-            case "unet-m" -> new UNetConfig(24, ladder, 1, none, dropout, channels, resolution, pos, attention);
-            case "unet-l" -> new UNetConfig(48, ladder, 1, none, dropout, channels, resolution, pos, attention);
+            case "unet-xs" -> new UNetConfig(6, ladder, 1, none, dropout, channels, resolution, pos, attention, norm);
+            case "unet-s" -> new UNetConfig(12, ladder, 1, none, dropout, channels, resolution, pos, attention, norm);
+            case "unet-m" -> new UNetConfig(24, ladder, 1, none, dropout, channels, resolution, pos, attention, norm);
+            case "unet-l" -> new UNetConfig(48, ladder, 1, none, dropout, channels, resolution, pos, attention, norm);
             case "unet-64" -> UNetConfig.ddpmpp(64, channels, resolution, dropout);
             case "unet-128" -> UNetConfig.ddpmpp(128, channels, resolution, dropout);
             case "unet-256" -> UNetConfig.ddpmpp(256, channels, resolution, dropout);
@@ -49,6 +54,10 @@ public final class Architectures {
             default -> throw new UserException("--arch: unknown architecture '" + arch + "' (expected "
                     + String.join(", ", NAMES) + ")");
         };
+    }
+
+    private static String strip(String name, String suffix) {
+        return name.substring(0, name.length() - suffix.length());
     }
 
     /** Builds arch (not yet initialised: call {@link DiffusionNet#initialize}). */

@@ -74,40 +74,46 @@ public final class FlopCounter {
         for (int level = 0; level < mult.length; level++) {
             int res = c.resolution() >> level;
             if (level > 0) {
-                resBlock(cout, cout, emb, res, true, false);
+                resBlock(cout, cout, emb, res, true, false, c.normalized());
                 skips.push(cout);
             }
             for (int i = 0; i < c.blocksPerRes(); i++) {
                 int cin = cout;
                 cout = mc * mult[level];
-                resBlock(cin, cout, emb, res, false, c.attentionAt(res));
+                resBlock(cin, cout, emb, res, false, c.attentionAt(res), c.normalized());
                 skips.push(cout);
             }
         }
         for (int level = mult.length - 1; level >= 0; level--) {
             int res = c.resolution() >> level;
             if (level == mult.length - 1) {
-                resBlock(cout, cout, emb, res, false, c.midAttention());
-                resBlock(cout, cout, emb, res, false, false);
+                resBlock(cout, cout, emb, res, false, c.midAttention(), c.normalized());
+                resBlock(cout, cout, emb, res, false, false, c.normalized());
             } else {
-                resBlock(cout, cout, emb, res, true, false);
+                resBlock(cout, cout, emb, res, true, false, c.normalized());
             }
             for (int i = 0; i <= c.blocksPerRes(); i++) {
                 int cin = cout + skips.pop();
                 cout = mc * mult[level];
-                resBlock(cin, cout, emb, res, false, i == c.blocksPerRes() && c.attentionAt(res));
+                resBlock(cin, cout, emb, res, false, i == c.blocksPerRes() && c.attentionAt(res), c.normalized());
             }
         }
-        norm(cout);
+        if (c.normalized()) {
+            norm(cout);
+        }
         conv(3, cout, c.inChannels(), c.resolution(), c.resolution());
     }
 
     /** res: the block's output resolution. */
-    private void resBlock(int cin, int cout, int emb, int res, boolean resample, boolean attention) {
-        norm(cin);
+    private void resBlock(int cin, int cout, int emb, int res, boolean resample, boolean attention, boolean norms) {
+        if (norms) {
+            norm(cin);
+        }
         conv(3, cin, cout, res, res);
         linear(emb, cout, 1, true);
-        norm(cout);
+        if (norms) {
+            norm(cout);
+        }
         conv(3, cout, cout, res, res);
         if (cin != cout || resample) {
             conv(1, cin, cout, res, res);

@@ -96,12 +96,13 @@ public final class UNet extends NetBlock {
             }
         }
         Shape last = new Shape(1, k * cout, c.resolution(), c.resolution());
-        outNorm = child("outNorm", GroupNorm.edm(k, cout, EPS), last);
+        outNorm = c.normalized() ? child("outNorm", GroupNorm.edm(k, cout, EPS), last) : null;
         outConv = child("outConv", Nn.memberConv(k, c.inChannels(), 3, 1e-5), last);
     }
 
     private ResBlock block(String name, int cin, int cout, int res, ResBlock.Resample r, boolean attn) {
-        return child(name, new ResBlock(cin, cout, config.embChannels(), res, r, attn, config.dropout(), EPS, members),
+        return child(name, new ResBlock(cin, cout, config.embChannels(), res, r, attn, config.dropout(), EPS, members,
+                config.normalized()),
                 new Shape(1, (long) members * cin, res, res));
     }
 
@@ -142,6 +143,6 @@ public final class UNet extends NetBlock {
             }
             x = decoder.get(i).forward(ps, x, emb, training);
         }
-        return run(outConv, ps, outNorm.forwardSilu(ps, x, training), training);
+        return run(outConv, ps, ResBlock.normSilu(outNorm, ps, x, training), training);
     }
 }

@@ -7,11 +7,21 @@ import org.reprodiff.util.UserException;
  * A SongUNet (EDM's DDPM++) configuration: base width, per-level channel multipliers, residual blocks per
  * level, resolutions with self-attention, dropout, image channels and resolution, noise embedding, and
  * whether the bottleneck has self-attention (SongUNet always has it; without it the network is convolutional
- * throughout, as are the models whose outputs Kamb and Ganguli's local score machines predict).
+ * throughout, as are the models whose outputs Kamb and Ganguli's local score machines predict), and whether
+ * its blocks normalise (GroupNorm; without it, as Kamb and Ganguli's {@code --nonorm} UNets, no layer pools
+ * statistics over the whole image, so every output pixel depends on the input only through its receptive field).
  * Validated on construction; arrays are copied.
  */
 public record UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int[] attentionResolutions,
-        double dropout, int inChannels, int resolution, NoiseEmbedding.Type embedding, boolean midAttention) {
+        double dropout, int inChannels, int resolution, NoiseEmbedding.Type embedding, boolean midAttention,
+        boolean normalized) {
+
+    /** SongUNet's normalisation: GroupNorm before every convolution of a block and before the output. */
+    public UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int[] attentionResolutions,
+            double dropout, int inChannels, int resolution, NoiseEmbedding.Type embedding, boolean midAttention) {
+        this(baseWidth, channelMult, blocksPerRes, attentionResolutions, dropout, inChannels, resolution, embedding,
+                midAttention, true);
+    }
 
     /** SongUNet's layout: self-attention in the bottleneck. */
     public UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int[] attentionResolutions,
@@ -41,6 +51,10 @@ public record UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int
         if (resolution <= 0 || resolution % step != 0) {
             throw new UserException("--resolution: " + resolution + " must be a positive multiple of " + step
                     + " for " + channelMult.length + " levels");
+        }
+        if (!normalized && (midAttention || attentionResolutions != null && attentionResolutions.length > 0)) {
+            // attention's own GroupNorm would pool over the image again
+            throw new UserException("--arch: a UNet without normalisation has no self-attention");
         }
         if (embedding == null) {
             throw new UserException("--embedding: expected positional or fourier");
@@ -79,13 +93,14 @@ public record UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int
         return o instanceof UNetConfig c && baseWidth == c.baseWidth && Arrays.equals(channelMult, c.channelMult)
                 && blocksPerRes == c.blocksPerRes && Arrays.equals(attentionResolutions, c.attentionResolutions)
                 && dropout == c.dropout && inChannels == c.inChannels && resolution == c.resolution
-                && embedding == c.embedding && midAttention == c.midAttention;
+                && embedding == c.embedding && midAttention == c.midAttention && normalized == c.normalized;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(new Object[] {baseWidth, Arrays.hashCode(channelMult), blocksPerRes,
-            Arrays.hashCode(attentionResolutions), dropout, inChannels, resolution, embedding, midAttention});
+            Arrays.hashCode(attentionResolutions), dropout, inChannels, resolution, embedding, midAttention,
+            normalized});
     }
 
     @Override
@@ -94,6 +109,6 @@ public record UNetConfig(int baseWidth, int[] channelMult, int blocksPerRes, int
                 + blocksPerRes + ", attention=" + Arrays.toString(attentionResolutions) + ", dropout=" + dropout
                 + ", channels=" + inChannels + ", resolution=" + resolution + ", embedding="
                 + embedding.name().toLowerCase(java.util.Locale.ROOT) + (midAttention ? "" : ", no bottleneck attention")
-                + "]";
+                + (normalized ? "" : ", no normalisation") + "]";
     }
 }

@@ -22,7 +22,8 @@ import org.reprodiff.util.UserException;
 
 class ArchitecturesTest {
     @ParameterizedTest
-    @ValueSource(strings = {"unet-xs", "unet-s", "unet-m", "unet-l", "unet-s-noattn", "uvit-s", "uvit-m", "mlp"})
+    @ValueSource(strings = {"unet-xs", "unet-s", "unet-m", "unet-l", "unet-s-noattn", "unet-s-nonorm", "uvit-s", "uvit-m",
+        "mlp"})
     void trainingStepKeepsTheShapeAt28x28x1And32x32x3AndLeavesNoArraysBehind(String arch) {
         for (int[] cr : new int[][] {{1, 28}, {3, 32}}) {
             try (NDManager root = Torch.newManager(); NDManager params = root.newSubManager()) {
@@ -74,6 +75,67 @@ class ArchitecturesTest {
             without.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
             assertThat(without.parameterCount()).isEqualTo(FlopCounter.count(without.config()).params());
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"unet-xs, 6", "unet-s, 12", "unet-m, 24", "unet-l, 48"})
+    void nonormLacksExactlyTheNoattnNetworksGroupNorms(String arch, int c) {
+        DiffusionNet noattn = Architectures.create(arch + "-noattn", 1, 16, 0);
+        DiffusionNet nonorm = Architectures.create(arch + "-nonorm", 1, 16, 0);
+        // gamma and beta (2 × channels) of each block's two norms (over its input and its output channels), the
+        // [1, 2, 2] ladder's 5 encoder and 10 decoder blocks in order, and the output norm's
+        long[] blockIns = {c, c, c, 2 * c, 2 * c, 2 * c, 2 * c, 4 * c, 4 * c, 2 * c, 4 * c, 3 * c, 2 * c, 3 * c, 2 * c};
+        long[] blockOuts = {c, c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, c, c};
+        long norms = 2L * c;
+        for (int i = 0; i < blockIns.length; i++) {
+            norms += 2 * (blockIns[i] + blockOuts[i]);
+        }
+        try (NDManager m = Torch.newManager()) {
+            Torch.seedRaw(5);
+            noattn.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
+            nonorm.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
+            assertThat(noattn.parameterCount() - nonorm.parameterCount()).isEqualTo(norms);
+            assertThat(nonorm.parameterCount()).isEqualTo(FlopCounter.count(nonorm.config()).params());
+        }
+        assertThat(((UNetConfig) nonorm.config()).normalized()).isFalse();
+        assertThat(((UNetConfig) nonorm.config()).midAttention()).isFalse();
+        assertThat(Architectures.ensembles(arch + "-nonorm")).isTrue();
+    }
+
+    @Test
+    void withoutNormalisationAPixelBeyondTheReceptiveFieldChangesNothingAndWithItEverything() {
+        // unet-xs reaches about 81 px (a 3×3 convolution at level l adds 2^l, and there are 26 of them on the
+        // path through the bottleneck): at 128 px the corners are 117 px apart
+        int r = 128;
+        for (String arch : new String[] {"unet-xs-nonorm", "unet-xs-noattn"}) {
+            try (NDManager m = Torch.newManager()) {
+                DiffusionNet net = Architectures.create(arch, 1, r, 0);
+                Shape shape = new Shape(1, 1, r, r);
+                Torch.seedRaw(5);
+                net.initialize(m, DataType.FLOAT32, shape);
+                NetChecks.perturb(new java.util.ArrayList<>(net.block().getParameters().values()), m, 9);
+                NDArray x = Kernels.checkInput(m, 1, 1, 1, r, r);
+                NDArray moved = x.duplicate();
+                moved.set(new ai.djl.ndarray.index.NDIndex("0, 0, 0:4, 0:4"), 5f);
+                NDArray c = m.create(new float[] {0.3f});
+                double far = Torch.noGrad(() -> {
+                    NDArray a = net.forward(new ParameterStore(m, false), x, c, false);
+                    NDArray b = net.forward(new ParameterStore(m, false), moved, c, false);
+                    return a.sub(b).abs().get("0, 0, " + (r - 8) + ":, " + (r - 8) + ":").max().getFloat();
+                });
+                if (arch.endsWith("-nonorm")) {
+                    assertThat(far).as(arch).isZero();
+                } else {
+                    assertThat(far).as(arch).isGreaterThan(1e-6f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aUNetWithoutNormalisationCannotHaveAttention() {
+        assertThatThrownBy(() -> new UNetConfig(8, new int[] {1}, 1, null, 0, 1, 8, NoiseEmbedding.Type.POSITIONAL,
+                true, false)).isInstanceOf(UserException.class).hasMessageContaining("self-attention");
     }
 
     @Test
@@ -161,7 +223,8 @@ class ArchitecturesTest {
     void badInputIsRefusedWithTheOption() {
         assertThatThrownBy(() -> Architectures.create("unet-xl", 1, 28, 0)).isInstanceOf(UserException.class)
                 .hasMessage("--arch: unknown architecture 'unet-xl' (expected unet-xs, unet-s, unet-m, unet-l, "
-                        + "unet-xs-noattn, unet-s-noattn, unet-m-noattn, unet-l-noattn, unet-64, unet-128, unet-256, "
+                        + "unet-xs-noattn, unet-s-noattn, unet-m-noattn, unet-l-noattn, "
+                        + "unet-xs-nonorm, unet-s-nonorm, unet-m-nonorm, unet-l-nonorm, unet-64, unet-128, unet-256, "
                         + "uvit-s, uvit-m, mlp)");
         // the suffix names only the ladder's variants
         assertThatThrownBy(() -> Architectures.create("uvit-s-noattn", 1, 28, 0)).isInstanceOf(UserException.class)

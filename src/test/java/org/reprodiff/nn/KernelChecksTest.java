@@ -89,7 +89,7 @@ class KernelChecksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"unet-s", "unet-m", "uvit-s", "mlp"})
+    @ValueSource(strings = {"unet-s", "unet-m", "unet-s-nonorm", "uvit-s", "mlp"})
     void trainingStepAndInferenceMatchTheFloat64NetworkAtOneAndTwoThreads(String arch) {
         int before = Torch.threads();
         try {
