@@ -5,26 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reprodiff.util.Json;
+import org.reprodiff.util.TempCache;
 
 /** The GL search's block is measured once per width, cached, re-measured when the cache is corrupt or invalid. */
 class SearchTuningTest {
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void cache() {
-        System.setProperty("reprodiff.cache", tmp.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        System.clearProperty("reprodiff.cache");
-    }
+    @RegisterExtension
+    final TempCache cache = new TempCache();
 
     private static boolean isCandidate(int[] b) {
         for (int[] c : SearchTuning.CANDIDATES) {
@@ -39,14 +28,14 @@ class SearchTuningTest {
     void smallSearchesAndOtherTypesTakeTheDefaultWithoutMeasuring() {
         assertThat(SearchTuning.blocks(1000, 1000, 64, DataType.FLOAT32)).containsExactly(SearchTuning.CANDIDATES[0]);
         assertThat(SearchTuning.blocks(100_000, 60_000, 64, DataType.FLOAT64)).containsExactly(SearchTuning.CANDIDATES[0]);
-        assertThat(tmp.resolve(SearchTuning.FILE)).doesNotExist();
+        assertThat(cache.dir().resolve(SearchTuning.FILE)).doesNotExist();
     }
 
     @Test
     void measuresOnceCachesAndRemeasuresACorruptOrInvalidCache() throws Exception {
         int[] b = SearchTuning.blocks(100_000, 60_000, 64, DataType.FLOAT32);
         assertThat(isCandidate(b)).isTrue();
-        Path file = tmp.resolve(SearchTuning.FILE);
+        Path file = cache.dir().resolve(SearchTuning.FILE);
         var entry = Json.MAPPER.readTree(file.toFile()).elements().next();
         assertThat(entry.get("rows").asInt()).isEqualTo(b[0]);
         assertThat(entry.get("cols").asInt()).isEqualTo(b[1]);

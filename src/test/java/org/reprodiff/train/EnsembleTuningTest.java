@@ -4,34 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reprodiff.util.Json;
+import org.reprodiff.util.TempCache;
 
 /** The group size is measured once, cached, re-measured when the cache is corrupt, and 1 for what cannot group. */
 class EnsembleTuningTest {
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void cache() {
-        System.setProperty("reprodiff.cache", tmp.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        System.clearProperty("reprodiff.cache");
-    }
+    @RegisterExtension
+    final TempCache cache = new TempCache();
 
     @Test
     void measuresOnceCachesAndRemeasuresACorruptCache() throws Exception {
         assertThat(EnsembleTuning.best("uvit-s", 1, 8, 8, 8)).isEqualTo(1);
-        assertThat(tmp.resolve(EnsembleTuning.FILE)).doesNotExist();
+        assertThat(cache.dir().resolve(EnsembleTuning.FILE)).doesNotExist();
         int k = EnsembleTuning.best("unet-s", 1, 8, 8, 8);
         assertThat(k).isIn(1, 2, 4);
-        Path file = tmp.resolve(EnsembleTuning.FILE);
+        Path file = cache.dir().resolve(EnsembleTuning.FILE);
         var entry = Json.MAPPER.readTree(file.toFile()).elements().next();
         assertThat(entry.get("members").asInt()).isEqualTo(k);
         var rates = entry.get("img_per_s");
