@@ -51,14 +51,29 @@ public final class Progress implements AutoCloseable {
         }
         double rate = rate();
         String eta = rate > 0 && total > done ? formatSeconds((total - done) / rate) : "-";
-        String line = String.format(Locale.ROOT, "%s %d/%d %s | %.1f %s/s | ETA %s%s", label, done, total, unit,
-                rate, unit, eta, status == null || status.isEmpty() ? "" : " | " + status);
+        String line = String.format(Locale.ROOT, "%s %d/%d %s | %s | ETA %s%s", label, done, total, unit,
+                rateText(rate, unit), eta, status == null || status.isEmpty() ? "" : " | " + status);
         if (tty) {
             out.print("\r\033[K" + line + (last ? "\n" : ""));
         } else {
             out.println(line);
         }
         out.flush();
+    }
+
+    /** The rate per second, or per minute or hour where that would read 0.0 (slow items, as a calibration's passes). */
+    static String rateText(double perSecond, String unit) {
+        double rate = perSecond;
+        String per = "s";
+        if (rate > 0 && rate < 0.1) {
+            rate *= 60;
+            per = "min";
+            if (rate < 0.1) {
+                rate *= 60;
+                per = "h";
+            }
+        }
+        return String.format(Locale.ROOT, "%.1f %s/%s", rate, unit, per);
     }
 
     public static String formatSeconds(double s) {
