@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** score r A B: Kamb and Ganguli's r between two sample sets paired by seed. */
 @Command(name = "r", mixinStandardHelpOptions = true,
         description = "Kamb's r(A, B): per common seed, the Pearson correlation of the two images after removing "
-                + "each image's mean; median, quartiles and a 95% bootstrap interval of the median.")
+                + "each image's mean; median, quartiles and a 95%% bootstrap interval of the median.")
 public final class ScoreR implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "A", description = "PNG folder, .npz, or reprodiff sample folder.")
     Path a;
